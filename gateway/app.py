@@ -1,0 +1,100 @@
+"""The ASGI application: /graphql (HTTP and graphql-transport-ws), /healthz, /readyz, /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from domain.db import create_database
+from gateway.documents import DocumentPreparer, DocumentRegistry
+from gateway.graphql_http import GraphQLHTTP
+from gateway.limits import CostBudget
+from gateway.logging import configure_logging
+from gateway.metrics import Metrics
+from gateway.middleware import RequestContextMiddleware
+from gateway.settings import Settings, get_settings
+from gateway.state import GatewayState
+from gateway.websocket import GraphQLWebSocket
+from schema import schema
+
+
+def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
+    db = create_database(
+        settings.app_url, settings.app_read_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+    redis = Redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+    preparer = DocumentPreparer(schema._schema, settings)
+    metrics.watch_pool(db)
+    return GatewayState(
+        settings=settings,
+        db=db,
+        redis=redis,
+        schema=schema,
+        preparer=preparer,
+        registry=DocumentRegistry(preparer, db),
+        budget=CostBudget(redis, capacity=settings.cost_bucket_size, rate=settings.cost_restore_rate),
+        metrics=metrics,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    metrics = Metrics()
+    state = build_state(settings, metrics)
+    graphql_http = GraphQLHTTP(state)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            async with asyncio.timeout(2):
+                async with state.db.primary.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+            checks["postgres"] = "ok"
+        except Exception as exc:  # any failure means not ready; say which
+            checks["postgres"] = f"error: {type(exc).__name__}"
+        try:
+            async with asyncio.timeout(2):
+                await state.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"error: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks}, 200 if ready else 503)
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await state.db.dispose()
+            await state.redis.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_http.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            WebSocketRoute("/graphql", GraphQLWebSocket(state)),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
+        ],
+        middleware=[Middleware(RequestContextMiddleware, metrics=metrics)],
+        lifespan=lifespan,
+    )
+    app.state.gateway = state
+    return app

@@ -1,0 +1,25 @@
+"""Resolving the bearer token of a request into a Principal."""
+
+from __future__ import annotations
+
+from domain.access.principal import Principal, resolve_token
+from domain.db import Database
+
+
+def bearer(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+async def authenticate(db: Database, header: str | None) -> Principal | None:
+    token = bearer(header)
+    if token is None or len(token) > 200:
+        return None
+    async with db.primary.connect() as conn:
+        principal = await resolve_token(conn, token)
+        await conn.commit()
+    return principal

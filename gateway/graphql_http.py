@@ -1,0 +1,297 @@
+"""GraphQL over HTTP at /graphql: content negotiation, persisted documents, limits, execution.
+
+Follows the GraphQL over HTTP specification: with `Accept: application/graphql-response+json` a request
+that fails before execution (parse, validation, limits, variables) gets 400 and no `data`; with
+`application/json` such failures get 200, as the specification asks for legacy clients.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from inspect import isawaitable
+from typing import Any
+
+from graphql import ExecutionResult, OperationType, execute
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+
+from domain.access.models import TokenKind
+from domain.access.principal import Principal
+from gateway.auth import authenticate
+from gateway.documents import DocumentRejected, PreparedDocument, format_errors
+from gateway.errors import error_body, present
+from gateway.logging import request_id_var
+from gateway.state import GatewayState
+from resolvers.context import Context
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class HTTPFailure(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass
+class Params:
+    query: str | None
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+    document_id: str | None
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type, or None when the client accepts neither of ours."""
+    if not accept:
+        return JSON
+    best: tuple[float, int, str] | None = None
+    for index, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        if media in (GRAPHQL_RESPONSE, JSON):
+            chosen = media
+        elif media in ("*/*", "application/*"):
+            chosen = GRAPHQL_RESPONSE
+        else:
+            continue
+        if q > 0 and (best is None or q > best[0] or (q == best[0] and index < best[1])):
+            best = (q, index, chosen)
+    return best[2] if best else None
+
+
+def _json_param(raw: str | None, name: str) -> Any:
+    if raw is None or raw == "":
+        return None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        raise HTTPFailure(400, "BAD_REQUEST", f"`{name}` is not valid JSON") from None
+
+
+async def read_params(request: Request) -> Params:
+    if request.method == "GET":
+        qp = request.query_params
+        raw: dict[str, Any] = {
+            "query": qp.get("query"),
+            "variables": _json_param(qp.get("variables"), "variables"),
+            "operationName": qp.get("operationName"),
+            "extensions": _json_param(qp.get("extensions"), "extensions"),
+            "documentId": qp.get("documentId"),
+        }
+    else:
+        content_type = request.headers.get("content-type")
+        if not content_type:
+            raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type is required: use application/json")
+        media, *params = (p.strip() for p in content_type.split(";"))
+        if media.lower() != JSON:
+            raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", f"unsupported Content-Type {media!r}: use application/json")
+        for p in params:
+            key, _, value = p.partition("=")
+            if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+                raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", "only the utf-8 charset is supported")
+        body = await request.body()
+        if not body:
+            raise HTTPFailure(400, "BAD_REQUEST", "the request body is empty")
+        try:
+            raw = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise HTTPFailure(400, "BAD_REQUEST", "the request body is not valid JSON") from None
+        if not isinstance(raw, dict):
+            raise HTTPFailure(400, "BAD_REQUEST", "the request body must be a JSON object")
+    checks = (
+        ("query", str), ("operationName", str), ("variables", dict), ("extensions", dict), ("documentId", str)
+    )
+    for key, kind in checks:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, kind):
+            raise HTTPFailure(400, "BAD_REQUEST", f"`{key}` must be a {'string' if kind is str else 'map'}")
+    return Params(
+        query=raw.get("query"),
+        variables=raw.get("variables"),
+        operation_name=raw.get("operationName"),
+        extensions=raw.get("extensions"),
+        document_id=raw.get("documentId"),
+    )
+
+
+def persisted_id(params: Params) -> str | None:
+    if params.document_id is not None:
+        prefix, _, digest = params.document_id.partition(":")
+        if prefix != "sha256" or len(digest) != 64:
+            raise HTTPFailure(400, "PERSISTED_QUERY_INVALID", "documentId must be sha256:<64 hex digits>")
+        return digest.lower()
+    pq = (params.extensions or {}).get("persistedQuery")
+    if pq is None:
+        return None
+    if not isinstance(pq, dict) or pq.get("version") != 1 or not isinstance(pq.get("sha256Hash"), str):
+        raise HTTPFailure(400, "PERSISTED_QUERY_INVALID", "persistedQuery must be {version: 1, sha256Hash}")
+    digest = str(pq["sha256Hash"]).lower()
+    if len(digest) != 64:
+        raise HTTPFailure(400, "PERSISTED_QUERY_INVALID", "sha256Hash must be 64 hex digits")
+    return digest
+
+
+class GraphQLHTTP:
+    def __init__(self, state: GatewayState) -> None:
+        self.state = state
+
+    def respond(self, media: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+        return Response(
+            json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            status_code=status,
+            media_type=f"{media}; charset=utf-8",
+            headers=headers,
+        )
+
+    async def handle(self, request: Request) -> Response:
+        state = self.state
+        started = time.perf_counter()
+        if request.method not in ("GET", "POST"):
+            return Response(status_code=405, headers={"Allow": "GET, POST"})
+        if self._wants_ide(request):
+            return HTMLResponse(get_graphql_ide_html())
+        media = negotiate(request.headers.get("accept"))
+        if media is None:
+            return self.respond(JSON, 406, error_body("NOT_ACCEPTABLE", f"accept {GRAPHQL_RESPONSE} or {JSON}"))
+        operation, kind, outcome = "unknown", "anonymous", "rejected"
+        try:
+            params = await read_params(request)
+            principal = await authenticate(state.db, request.headers.get("authorization"))
+            if principal is None:
+                raise HTTPFailure(401, "UNAUTHENTICATED", "a valid API token is required",
+                                  {"WWW-Authenticate": 'Bearer realm="stormcom"'})
+            kind = principal.kind.value
+            prepared, operation = await self.document(params, principal, media)
+            response, outcome = await self.run(request, params, principal, prepared, media)
+            return response
+        except HTTPFailure as failure:
+            return self.respond(media, failure.status, error_body(failure.code, failure.message), failure.headers)
+        except _Rejected as rejected:
+            return rejected.response
+        finally:
+            state.metrics.graphql_requests.labels(operation, kind, outcome).inc()
+            state.metrics.graphql_latency.labels(operation, kind).observe(time.perf_counter() - started)
+
+    def _wants_ide(self, request: Request) -> bool:
+        s = self.state.settings
+        return (
+            request.method == "GET"
+            and s.graphiql
+            and not s.production
+            and "text/html" in request.headers.get("accept", "")
+            and not request.query_params
+        )
+
+    async def document(self, params: Params, principal: Principal, media: str) -> tuple[PreparedDocument, str]:
+        state = self.state
+        digest = persisted_id(params)
+        if digest is not None:
+            prepared = await state.registry.get(principal.store_id, principal.organization_id, digest)
+            state.metrics.persisted_documents.labels("hit" if prepared else "miss").inc()
+            if prepared is None:
+                raise HTTPFailure(404, "PERSISTED_QUERY_NOT_IN_LIST", "no persisted document has this id")
+            if params.query is not None and hashlib.sha256(params.query.encode()).hexdigest() != digest:
+                raise HTTPFailure(400, "PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
+            return prepared, _operation_label(prepared, params.operation_name)
+        if params.query is None:
+            raise HTTPFailure(400, "BAD_REQUEST", "send `query`, or a persisted document id")
+        if principal.kind is TokenKind.STOREFRONT:
+            raise HTTPFailure(400, "PERSISTED_QUERY_ID_REQUIRED", "storefront tokens may only send persisted documents")
+        introspection = not state.settings.production
+        try:
+            return state.preparer.prepare(params.query, introspection=introspection), "raw"
+        except DocumentRejected as exc:
+            status = 400 if media == GRAPHQL_RESPONSE else 200
+            raise _Rejected(self.respond(media, status, {"errors": format_errors(exc.errors, exc.code)})) from None
+
+    async def run(
+        self, request: Request, params: Params, principal: Principal, prepared: PreparedDocument, media: str
+    ) -> tuple[Response, str]:
+        state = self.state
+        pre_execution_status = 400 if media == GRAPHQL_RESPONSE else 200
+        op = prepared.operation(params.operation_name)
+        if op is None:
+            message = (
+                f"unknown operation {params.operation_name!r}" if params.operation_name
+                else "the document has several operations: name one with operationName"
+            )
+            return self.respond(media, pre_execution_status, error_body("BAD_REQUEST", message)), "rejected"
+        if op.operation is OperationType.MUTATION and request.method == "GET":
+            return self.respond(
+                media, 405, error_body("METHOD_NOT_ALLOWED", "mutations need POST"), {"Allow": "POST"}
+            ), "rejected"
+        if op.operation is OperationType.SUBSCRIPTION:
+            return self.respond(
+                media, pre_execution_status, error_body("BAD_REQUEST", "subscriptions use the WebSocket endpoint")
+            ), "rejected"
+        analysis = prepared.analysis[op.name.value if op.name else None]
+        throttle = None
+        if principal.kind is not TokenKind.STOREFRONT:
+            throttle = await state.budget.spend(str(principal.store_id), str(principal.token_id), analysis.cost)
+            if not throttle.allowed:
+                body = error_body("THROTTLED", "the token's cost budget is spent; retry shortly")
+                body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
+                retry = max(1, int(analysis.cost / max(state.settings.cost_restore_rate, 1)))
+                return self.respond(media, 429, body, {"Retry-After": str(retry)}), "throttled"
+        request_id = request_id_var.get()
+        ctx = Context(
+            request_id=request_id,
+            principal=principal,
+            db=state.db,
+            redis=state.redis,
+            documents=state.preparer,
+            default_page_size=state.settings.default_page_size,
+        )
+        result = execute(
+            state.schema._schema,
+            prepared.ast,
+            context_value=ctx,
+            variable_values=params.variables,
+            operation_name=op.name.value if op.name else None,
+            executor_class=state.schema.execution_context_class,
+            hide_suggestions=state.settings.production or principal.kind is TokenKind.STOREFRONT,
+        )
+        if isawaitable(result):
+            result = await result
+        assert isinstance(result, ExecutionResult)
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [present(e, request_id) for e in result.errors]
+        if result.data is None and result.errors and not _execution_started(result):
+            return self.respond(media, pre_execution_status, body), "rejected"
+        body["data"] = result.data
+        body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
+        return self.respond(media, 200, body), "error" if result.errors else "ok"
+
+
+def _execution_started(result: ExecutionResult) -> bool:
+    # Variable coercion failures have no path; field errors always do.
+    return any(e.path for e in result.errors or ())
+
+
+def _operation_label(prepared: PreparedDocument, name: str | None) -> str:
+    op = prepared.operation(name)
+    return op.name.value if op is not None and op.name is not None else "anonymous"
+
+
+class _Rejected(Exception):
+    def __init__(self, response: Response) -> None:
+        super().__init__("rejected")
+        self.response = response

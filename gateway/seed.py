@@ -1,0 +1,102 @@
+"""The demo seed: organisation, store `demo` (BDT; bn, en) and a second store (USD), staff, roles and one
+token of each kind per store. Idempotent: tokens in var/demo-credentials.json are kept while they still work."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from domain.access.models import Permission, Role, TokenKind
+from domain.access.principal import resolve_token
+from domain.access.services import RoleInput, TokenInput, create_role, create_token
+from domain.db import Database, create_database, create_engine
+from domain.tenancy.models import MembershipRole, Store
+from domain.tenancy.provisioning import ensure_organization, ensure_staff, ensure_store
+from domain.uow import UnitOfWork
+from gateway.settings import Settings
+
+STORES = [
+    {"slug": "demo", "name": "StormCom Demo (ঢাকা)", "default_currency": "BDT", "currencies": ["BDT", "USD"],
+     "default_locale": "bn", "locales": ["bn", "en"], "timezone": "Asia/Dhaka"},
+    {"slug": "demo-usd", "name": "StormCom Demo US", "default_currency": "USD", "currencies": ["USD"],
+     "default_locale": "en", "locales": ["en"], "timezone": "America/New_York"},
+]
+PARTNER_SCOPES = ["events:subscribe", "orders:read", "catalog:read"]
+
+
+async def _provision(settings: Settings) -> list[Store]:
+    owner = create_engine(settings.owner_url, pool_size=1, max_overflow=0)
+    try:
+        sessions = async_sessionmaker(owner, expire_on_commit=False)
+        async with sessions() as session, session.begin():
+            org = await ensure_organization(session, slug="stormcom-demo", name="StormCom Demo Ltd")
+            stores = [await ensure_store(session, organization=org, **spec) for spec in STORES]
+            await ensure_staff(
+                session, organization=org, email="owner@demo.stormcom.test", full_name="Demo Owner",
+                password="demo-password", role=MembershipRole.OWNER,
+            )
+        return stores
+    finally:
+        await owner.dispose()
+
+
+async def _token_still_works(db: Database, secret: Any, store_id: uuid.UUID) -> bool:
+    if not isinstance(secret, str):
+        return False
+    async with db.primary.connect() as conn:
+        principal = await resolve_token(conn, secret)
+        await conn.commit()
+    return principal is not None and principal.store_id == store_id
+
+
+async def _ensure_tokens(db: Database, store: Store, previous: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    uow = UnitOfWork(db.sessions, store_id=store.id, organization_id=store.organization_id, correlation_id="seed")
+    async with uow:
+        all_scopes = list((await uow.session.scalars(select(Permission.code))).all())
+        role = await uow.session.scalar(select(Role).where(Role.name == "Administrator"))
+        if role is None:
+            role = await create_role(uow, RoleInput(name="Administrator", description="Everything",
+                                                    permissions=all_scopes))
+        for key, kind, scopes in (
+            ("storefront_token", TokenKind.STOREFRONT, []),
+            ("admin_token", TokenKind.ADMIN, all_scopes),
+            ("partner_token", TokenKind.PARTNER, PARTNER_SCOPES),
+        ):
+            if await _token_still_works(db, previous.get(key), store.id):
+                out[key] = previous[key]
+                continue
+            _, secret = await create_token(
+                uow, TokenInput(name=f"demo {kind.value}", kind=kind, scopes=scopes), created_by="seed"
+            )
+            out[key] = secret
+        await uow.commit()
+    return out
+
+
+async def seed(settings: Settings, credentials_path: Path) -> dict[str, Any]:
+    stores = await _provision(settings)
+    previous: dict[str, Any] = {}
+    if credentials_path.exists():
+        previous = json.loads(credentials_path.read_text())
+    db = create_database(settings.app_url, pool_size=2, max_overflow=0)
+    try:
+        primary = stores[0]
+        credentials: dict[str, Any] = {"store_slug": primary.slug}
+        credentials.update(await _ensure_tokens(db, primary, previous))
+        others = []
+        for store in stores[1:]:
+            prior = next((s for s in previous.get("other_stores", []) if s.get("store_slug") == store.slug), {})
+            others.append({"store_slug": store.slug, **await _ensure_tokens(db, store, prior)})
+        credentials["other_stores"] = others
+    finally:
+        await db.dispose()
+    credentials_path.parent.mkdir(parents=True, exist_ok=True)
+    credentials_path.write_text(json.dumps(credentials, indent=2) + "\n")
+    credentials_path.chmod(0o600)
+    return credentials

@@ -1,0 +1,89 @@
+"""Configuration, read once from the environment (DATABASE_URL, DATABASE_READ_URL, REDIS_URL, STORMCOM_*)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STORMCOM_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/stormcom",
+        validation_alias=AliasChoices("DATABASE_URL", "STORMCOM_DATABASE_URL"),
+        description="Owner connection: runs migrations and provisioning.",
+    )
+    database_read_url: str | None = Field(
+        None, validation_alias=AliasChoices("DATABASE_READ_URL", "STORMCOM_DATABASE_READ_URL")
+    )
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0", validation_alias=AliasChoices("REDIS_URL", "STORMCOM_REDIS_URL")
+    )
+    # The gateway and workers connect as this role: it owns no table and has no BYPASSRLS.
+    app_db_user: str = "stormcom_app"
+    app_db_password: str = "stormcom_app"
+    app_database_url: str | None = None
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    arq_queue: str = "stormcom:queue"
+    event_channel_prefix: str = "stormcom:events"
+
+    # Request limits (static analysis, before any resolver runs).
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_cost: int = 1000
+    default_page_size: int = 20
+    # Per-token leaky bucket, Shopify's shape.
+    cost_bucket_size: int = 2000
+    cost_restore_rate: int = 100
+
+    graphiql: bool = True
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Outbox relay.
+    relay_batch_size: int = 200
+    relay_interval_seconds: float = 0.2
+    relay_stale_after_seconds: int = 60
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def owner_url(self) -> str:
+        return self.database_url
+
+    @property
+    def app_url(self) -> str:
+        if self.app_database_url:
+            return self.app_database_url
+        return with_credentials(self.database_url, self.app_db_user, self.app_db_password)
+
+    @property
+    def app_read_url(self) -> str | None:
+        if not self.database_read_url:
+            return None
+        return with_credentials(self.database_read_url, self.app_db_user, self.app_db_password)
+
+
+def with_credentials(url: str, user: str, password: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or "127.0.0.1"
+    netloc = f"{user}:{password}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,26 @@
+"""What one gateway process holds for its lifetime, built in the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+from redis.asyncio import Redis
+
+from domain.db import Database
+from gateway.documents import DocumentPreparer, DocumentRegistry
+from gateway.limits import CostBudget
+from gateway.metrics import Metrics
+from gateway.settings import Settings
+
+
+@dataclass
+class GatewayState:
+    settings: Settings
+    db: Database
+    redis: Redis
+    schema: strawberry.Schema
+    preparer: DocumentPreparer
+    registry: DocumentRegistry
+    budget: CostBudget
+    metrics: Metrics

@@ -1,0 +1,63 @@
+"""The typed per-request context: built by the gateway, read by resolvers through `info.context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from domain.access.principal import Principal
+from domain.db import Database
+from domain.documents.services import AnalysedDocument
+from domain.uow import AuditDraft, UnitOfWork
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from resolvers.loaders import Loaders
+
+
+class DocumentAnalyser(Protocol):
+    """Parses, validates and cost-analyses a document against the live schema (the gateway knows it)."""
+
+    def analyse(self, body: str) -> AnalysedDocument | list[str]: ...
+
+
+@dataclass
+class Context:
+    request_id: str
+    principal: Principal
+    db: Database
+    redis: Redis
+    documents: DocumentAnalyser
+    default_page_size: int = 20
+    audit: AuditDraft | None = None
+    cache_tags: set[str] = field(default_factory=set)
+    _loaders: Loaders | None = None
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work for writes on the primary, scoped to the caller's store."""
+        return UnitOfWork(
+            self.db.sessions,
+            store_id=self.principal.store_id,
+            organization_id=self.principal.organization_id,
+            correlation_id=self.request_id,
+            audit=self.audit,
+        )
+
+    def read_uow(self) -> UnitOfWork:
+        """A read-only unit of work on the replica (the primary when none is configured)."""
+        return UnitOfWork(
+            self.db.read_sessions,
+            store_id=self.principal.store_id,
+            organization_id=self.principal.organization_id,
+            correlation_id=self.request_id,
+            readonly=True,
+        )
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            from resolvers.loaders import Loaders  # noqa: PLC0415 - loaders import this module
+
+            self._loaders = Loaders(self)
+        return self._loaders

@@ -1,0 +1,57 @@
+"""Payload error types: `{field, code, message}` with `code` an enum of the area's codes."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import strawberry
+
+from domain.access.errors import AccessErrorCode
+from domain.documents.errors import DocumentErrorCode
+from domain.tenancy.errors import StoreErrorCode
+from resolvers.errors import UserError
+
+AccessErrorCodeEnum = strawberry.enum(AccessErrorCode, name="AccessErrorCode", description="Token and role errors.")
+StoreErrorCodeEnum = strawberry.enum(StoreErrorCode, name="StoreErrorCode", description="Store settings errors.")
+DocumentErrorCodeEnum = strawberry.enum(
+    DocumentErrorCode, name="DocumentErrorCode", description="Persisted document errors."
+)
+
+T = TypeVar("T")
+C = TypeVar("C", bound=enum.Enum)
+
+
+def _code(codes: type[C], value: str) -> C:
+    try:
+        return codes(value)
+    except ValueError:
+        return codes("INVALID")
+
+
+@strawberry.type(description="Why a token or role mutation changed nothing.")
+class AccessError:
+    field: str | None = strawberry.field(description="The input field at fault, camelCase; null for the whole input.")
+    code: AccessErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a store settings mutation changed nothing.")
+class StoreError:
+    field: str | None = strawberry.field(description="The input field at fault, camelCase; null for the whole input.")
+    code: StoreErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a persisted document registration changed nothing.")
+class DocumentError:
+    field: str | None = strawberry.field(description="The input field at fault, camelCase; null for the whole input.")
+    code: DocumentErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+def convert(
+    errors: Sequence[UserError], codes: type[C], make: Callable[..., T]
+) -> list[T]:
+    return [make(field=e.field, code=_code(codes, e.code), message=e.message) for e in errors]
