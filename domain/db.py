@@ -36,7 +36,7 @@ class TenantScoped:
     """A row that belongs to exactly one store. The unit of work filters and stamps `store_id`."""
 
     @declared_attr
-    def store_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805 - declared_attr passes the class
+    def store_id(cls) -> Mapped[uuid.UUID]:
         return mapped_column(UUID(as_uuid=True), nullable=False, index=True)
 
 

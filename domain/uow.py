@@ -98,8 +98,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self.readonly:
             raise RuntimeError("a read-only unit of work cannot commit")
-        from domain.audit.services import append_entry  # noqa: PLC0415 - audit imports this module
-        from domain.events.outbox import write_events  # noqa: PLC0415
+        from domain.audit.services import append_entry
+        from domain.events.outbox import write_events
 
         session = self.session
         if self.events:
@@ -147,7 +147,9 @@ def _stamp_store(session: Session, flush_context: object, instances: object) -> 
             if current is None:
                 obj.store_id = store_id
             elif current != store_id:
-                raise CrossTenantWrite(f"{type(obj).__name__} for store {current} in a unit of work of {store_id}")
+                raise CrossTenantWrite(
+                    f"{type(obj).__name__} for store {current} in a unit of work of {store_id}"
+                )
     for obj in session.dirty:
         if isinstance(obj, TenantScoped) and obj.store_id != store_id:
             raise CrossTenantWrite(f"{type(obj).__name__} moved to store {obj.store_id}")

@@ -29,7 +29,10 @@ from schema import schema
 
 def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
     db = create_database(
-        settings.app_url, settings.app_read_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        settings.app_url,
+        settings.app_read_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
     )
     redis = Redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
     preparer = DocumentPreparer(schema._schema, settings)
@@ -72,7 +75,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except Exception as exc:
             checks["redis"] = f"error: {type(exc).__name__}"
         ready = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks}, 200 if ready else 503)
+        return JSONResponse(
+            {"status": "ok" if ready else "unavailable", "checks": checks}, 200 if ready else 503
+        )
 
     async def metrics_endpoint(request: Request) -> Response:
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")

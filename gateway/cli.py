@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @db_app.command("migrate")
 def migrate(revision: str = "head") -> None:
     """Apply migrations as the owner (DATABASE_URL)."""
-    from gateway.migrate import upgrade  # noqa: PLC0415
+    from gateway.migrate import upgrade
 
     upgrade(get_settings().owner_url, revision)
     console.print(f"[green]migrated to {revision}[/green]")
@@ -41,17 +41,21 @@ def migrate(revision: str = "head") -> None:
 
 @app.command()
 def seed(credentials: Path = ROOT / "var" / "demo-credentials.json") -> None:
-    """Create the demo stores, staff and tokens (idempotent); write their tokens to var/demo-credentials.json."""
-    from gateway.seed import seed as run_seed  # noqa: PLC0415
+    """Create the demo stores, staff and tokens (idempotent); write the tokens to var/demo-credentials.json."""
+    from gateway.seed import seed as run_seed
 
-    creds = asyncio.run(run_seed(get_settings(), credentials))
+    previous = json.loads(credentials.read_text()) if credentials.exists() else {}
+    creds = asyncio.run(run_seed(get_settings(), previous))
+    credentials.parent.mkdir(parents=True, exist_ok=True)
+    credentials.write_text(json.dumps(creds, indent=2) + "\n")
+    credentials.chmod(0o600)
     console.print(f"[green]seeded store {creds['store_slug']!r}; tokens in {credentials}[/green]")
 
 
 @pq_app.command("manifest")
 def manifest() -> None:
     """Print the Apollo persisted-query manifest of the storefront documents."""
-    from persisted_queries.manifest import manifest as build  # noqa: PLC0415
+    from persisted_queries.manifest import manifest as build
 
     typer.echo(json.dumps(build(), indent=2, ensure_ascii=False))
 
@@ -59,7 +63,7 @@ def manifest() -> None:
 @schema_app.command("export")
 def export_schema() -> None:
     """Print the schema in SDL (committed as schema.graphql)."""
-    from schema import schema  # noqa: PLC0415
+    from schema import schema
 
     typer.echo(schema.as_str())
 
@@ -76,10 +80,10 @@ def audit_verify(store: str | None = typer.Option(None, help="Only this store sl
 
 
 async def _audit_verify(only: str | None) -> list[tuple[str, int, str]]:
-    from domain.audit.services import verify_chain  # noqa: PLC0415
-    from domain.db import create_database, create_engine  # noqa: PLC0415
-    from domain.tenancy.models import Store  # noqa: PLC0415
-    from domain.uow import UnitOfWork  # noqa: PLC0415
+    from domain.audit.services import verify_chain
+    from domain.db import create_database, create_engine
+    from domain.tenancy.models import Store
+    from domain.uow import UnitOfWork
 
     settings = get_settings()
     owner = create_engine(settings.owner_url, pool_size=1, max_overflow=0)
@@ -95,7 +99,9 @@ async def _audit_verify(only: str | None) -> list[tuple[str, int, str]]:
         with Progress(console=console) as progress:
             task = progress.add_task("verifying audit chains", total=len(stores))
             for store_id, org_id, slug in stores:
-                async with UnitOfWork(db.read_sessions, store_id=store_id, organization_id=org_id, readonly=True) as uow:
+                async with UnitOfWork(
+                    db.read_sessions, store_id=store_id, organization_id=org_id, readonly=True
+                ) as uow:
                     checked, breaks = await verify_chain(uow.session)
                 progress.console.print(f"{slug}: {checked} entries")
                 found.extend((slug, b.seq, b.reason) for b in breaks)
@@ -108,28 +114,35 @@ async def _audit_verify(only: str | None) -> list[tuple[str, int, str]]:
 @app.command()
 def worker() -> None:
     """Run one arq worker (outbox relay, event handlers)."""
-    from arq import run_worker  # noqa: PLC0415
+    from arq import run_worker
 
-    from workers.settings import WorkerSettings  # noqa: PLC0415
+    from workers.settings import WorkerSettings
 
     run_worker(WorkerSettings)  # type: ignore[arg-type]
 
 
 @app.command()
 def serve(
-    host: str | None = None, port: int | None = None, with_worker: bool = typer.Option(True, "--worker/--no-worker")
+    host: str | None = None,
+    port: int | None = None,
+    with_worker: bool = typer.Option(True, "--worker/--no-worker"),
 ) -> None:
     """Serve the gateway with one arq worker beside it; Ctrl-C stops both."""
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
     settings = get_settings()
     child = None
     if with_worker:
-        child = subprocess.Popen([sys.executable, "-m", "gateway.cli", "worker"], env=os.environ.copy())  # noqa: S603
+        child = subprocess.Popen([sys.executable, "-m", "gateway.cli", "worker"], env=os.environ.copy())
     try:
         uvicorn.run(
-            "gateway.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-            access_log=False, log_config=None, ws="websockets",
+            "gateway.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            access_log=False,
+            log_config=None,
+            ws="websockets",
         )
     finally:
         if child is not None and child.poll() is None:
@@ -145,7 +158,7 @@ def check() -> None:
     """Say whether PostgreSQL answers as the app role."""
 
     async def ping() -> None:
-        from domain.db import create_engine  # noqa: PLC0415
+        from domain.db import create_engine
 
         engine = create_engine(get_settings().app_url, pool_size=1, max_overflow=0)
         async with engine.connect() as conn:

@@ -73,10 +73,16 @@ class DocumentPreparer:
         try:
             ast = parse(body, max_tokens=s.max_tokens)
         except GraphQLError as err:
-            code = "MAX_TOKENS_LIMIT" if "tokens" in err.message and "more than" in err.message else "GRAPHQL_PARSE_FAILED"
+            code = (
+                "MAX_TOKENS_LIMIT"
+                if "tokens" in err.message and "more than" in err.message
+                else "GRAPHQL_PARSE_FAILED"
+            )
             raise DocumentRejected(code, [err], stage="parse") from None
         rules = self.rules if introspection else self.rules_no_introspection
-        errors = validate(self.schema, ast, rules, max_errors=20, hide_suggestions=s.production or not introspection)
+        errors = validate(
+            self.schema, ast, rules, max_errors=20, hide_suggestions=s.production or not introspection
+        )
         if errors:
             raise DocumentRejected("GRAPHQL_VALIDATION_FAILED", errors, stage="validate")
         operations: dict[str | None, OperationDefinitionNode] = {}
@@ -98,7 +104,8 @@ class DocumentPreparer:
         s = self.settings
         if a.depth > s.max_depth:
             raise DocumentRejected(
-                "MAX_DEPTH_LIMIT", [GraphQLError(f"query depth {a.depth} exceeds the limit of {s.max_depth}")],
+                "MAX_DEPTH_LIMIT",
+                [GraphQLError(f"query depth {a.depth} exceeds the limit of {s.max_depth}")],
                 stage="limit",
             )
         if a.aliases > s.max_aliases:
@@ -109,7 +116,8 @@ class DocumentPreparer:
             )
         if a.cost > s.max_cost:
             raise DocumentRejected(
-                "QUERY_TOO_COSTLY", [GraphQLError(f"query cost {a.cost} exceeds the limit of {s.max_cost}")],
+                "QUERY_TOO_COSTLY",
+                [GraphQLError(f"query cost {a.cost} exceeds the limit of {s.max_cost}")],
                 stage="limit",
             )
 
@@ -121,7 +129,7 @@ class DocumentPreparer:
             return [f"{exc.code}: {e.message}" for e in exc.errors]
         if len(prepared.operations) != 1:
             return ["a persisted document holds exactly one operation"]
-        (name, op), = prepared.operations.items()
+        ((name, op),) = prepared.operations.items()
         return AnalysedDocument(
             body=body,
             name=name or "",
@@ -131,7 +139,10 @@ class DocumentPreparer:
 
 
 class DocumentRegistry:
-    """Global documents from persisted_queries/ plus each store's registered ones, prepared once per process."""
+    """The storefront files in persisted_queries/ plus each store's registered documents.
+
+    Each is prepared once per process.
+    """
 
     def __init__(self, preparer: DocumentPreparer, db: Database, *, capacity: int = 2048) -> None:
         self.preparer = preparer
@@ -142,7 +153,9 @@ class DocumentRegistry:
         for doc in load_documents():
             self.global_docs[doc.id] = preparer.prepare(doc.body, introspection=False)
 
-    async def get(self, store_id: uuid.UUID, organization_id: uuid.UUID, sha256: str) -> PreparedDocument | None:
+    async def get(
+        self, store_id: uuid.UUID, organization_id: uuid.UUID, sha256: str
+    ) -> PreparedDocument | None:
         found = self.global_docs.get(sha256)
         if found is not None:
             return found
@@ -151,7 +164,9 @@ class DocumentRegistry:
         if cached is not None:
             self._store_docs.move_to_end(key)
             return cached
-        uow = UnitOfWork(self.db.read_sessions, store_id=store_id, organization_id=organization_id, readonly=True)
+        uow = UnitOfWork(
+            self.db.read_sessions, store_id=store_id, organization_id=organization_id, readonly=True
+        )
         async with uow:
             row = await find_document(uow, sha256)
         if row is None:
@@ -171,7 +186,7 @@ class DocumentRegistry:
 def format_errors(errors: list[GraphQLError], code: str) -> list[dict[str, Any]]:
     out = []
     for err in errors:
-        formatted = err.formatted
+        formatted: dict[str, Any] = dict(err.formatted)
         formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": code}
         out.append(formatted)
     return out

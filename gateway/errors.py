@@ -14,11 +14,14 @@ log = logging.getLogger("stormcom.errors")
 
 def present(error: GraphQLError, request_id: str) -> dict[str, Any]:
     original = error.original_error
-    formatted = error.formatted
+    formatted: dict[str, Any] = dict(error.formatted)
     if original is None or isinstance(original, GraphQLError):
         return formatted
     if isinstance(original, DomainError):
-        formatted["extensions"] = {"code": original.code, **({"field": original.field} if original.field else {})}
+        formatted["extensions"] = {
+            "code": original.code,
+            **({"field": original.field} if original.field else {}),
+        }
         formatted["message"] = original.message
         return formatted
     log.error(

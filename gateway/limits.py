@@ -68,7 +68,9 @@ class _Walker:
                 return int(value) if isinstance(value, int) else self.max_page
         return None
 
-    def walk(self, parent: Any, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> tuple[int, int]:
+    def walk(
+        self, parent: Any, selection_set: SelectionSetNode | None, seen: frozenset[str]
+    ) -> tuple[int, int]:
         """Return (depth, cost) of a selection set on `parent`."""
         if selection_set is None:
             return 0, 0
@@ -177,8 +179,10 @@ class CostBudget:
         return Throttle(allowed=bool(int(ok)), available=float(level))
 
     def extension(self, cost: int, throttle: Throttle | None) -> dict[str, Any]:
-        out: dict[str, Any] = {"requestedQueryCost": cost, "actualQueryCost": cost if throttle is None or
-                               throttle.allowed else 0}
+        out: dict[str, Any] = {
+            "requestedQueryCost": cost,
+            "actualQueryCost": cost if throttle is None or throttle.allowed else 0,
+        }
         if throttle is not None and throttle.available is not None:
             out["throttleStatus"] = {
                 "maximumAvailable": float(self.capacity),

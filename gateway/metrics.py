@@ -54,11 +54,15 @@ class Metrics:
             registry=self.registry,
         )
         self.persisted_documents = Counter(
-            "stormcom_persisted_documents", "Persisted document look-ups by result", ["result"],
+            "stormcom_persisted_documents",
+            "Persisted document look-ups by result",
+            ["result"],
             registry=self.registry,
         )
         self.response_cache = Counter(
-            "stormcom_response_cache", "Response cache look-ups by tier and result", ["tier", "result"],
+            "stormcom_response_cache",
+            "Response cache look-ups by tier and result",
+            ["tier", "result"],
             registry=self.registry,
         )
         for result in ("hit", "miss"):

@@ -21,7 +21,7 @@ _KNOWN_PATHS = {"/graphql", "/healthz", "/readyz", "/metrics"}
 def incoming_request_id(scope: Scope) -> str:
     for key, value in scope.get("headers", ()):
         if key == b"x-request-id":
-            candidate = value.decode("latin-1")
+            candidate: str = value.decode("latin-1")
             if _VALID_ID.match(candidate):
                 return candidate
     return uuid.uuid4().hex

@@ -1,11 +1,9 @@
 """The demo seed: organisation, store `demo` (BDT; bn, en) and a second store (USD), staff, roles and one
-token of each kind per store. Idempotent: tokens in var/demo-credentials.json are kept while they still work."""
+token of each kind per store. Idempotent: tokens from the previous credentials are kept while they work."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -20,11 +18,25 @@ from domain.tenancy.provisioning import ensure_organization, ensure_staff, ensur
 from domain.uow import UnitOfWork
 from gateway.settings import Settings
 
-STORES = [
-    {"slug": "demo", "name": "StormCom Demo (ঢাকা)", "default_currency": "BDT", "currencies": ["BDT", "USD"],
-     "default_locale": "bn", "locales": ["bn", "en"], "timezone": "Asia/Dhaka"},
-    {"slug": "demo-usd", "name": "StormCom Demo US", "default_currency": "USD", "currencies": ["USD"],
-     "default_locale": "en", "locales": ["en"], "timezone": "America/New_York"},
+STORES: list[dict[str, Any]] = [
+    {
+        "slug": "demo",
+        "name": "StormCom Demo (ঢাকা)",
+        "default_currency": "BDT",
+        "currencies": ["BDT", "USD"],
+        "default_locale": "bn",
+        "locales": ["bn", "en"],
+        "timezone": "Asia/Dhaka",
+    },
+    {
+        "slug": "demo-usd",
+        "name": "StormCom Demo US",
+        "default_currency": "USD",
+        "currencies": ["USD"],
+        "default_locale": "en",
+        "locales": ["en"],
+        "timezone": "America/New_York",
+    },
 ]
 PARTNER_SCOPES = ["events:subscribe", "orders:read", "catalog:read"]
 
@@ -37,8 +49,12 @@ async def _provision(settings: Settings) -> list[Store]:
             org = await ensure_organization(session, slug="stormcom-demo", name="StormCom Demo Ltd")
             stores = [await ensure_store(session, organization=org, **spec) for spec in STORES]
             await ensure_staff(
-                session, organization=org, email="owner@demo.stormcom.test", full_name="Demo Owner",
-                password="demo-password", role=MembershipRole.OWNER,
+                session,
+                organization=org,
+                email="owner@demo.stormcom.test",
+                full_name="Demo Owner",
+                password="demo-password",
+                role=MembershipRole.OWNER,
             )
         return stores
     finally:
@@ -56,13 +72,16 @@ async def _token_still_works(db: Database, secret: Any, store_id: uuid.UUID) -> 
 
 async def _ensure_tokens(db: Database, store: Store, previous: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
-    uow = UnitOfWork(db.sessions, store_id=store.id, organization_id=store.organization_id, correlation_id="seed")
+    uow = UnitOfWork(
+        db.sessions, store_id=store.id, organization_id=store.organization_id, correlation_id="seed"
+    )
     async with uow:
         all_scopes = list((await uow.session.scalars(select(Permission.code))).all())
         role = await uow.session.scalar(select(Role).where(Role.name == "Administrator"))
         if role is None:
-            role = await create_role(uow, RoleInput(name="Administrator", description="Everything",
-                                                    permissions=all_scopes))
+            role = await create_role(
+                uow, RoleInput(name="Administrator", description="Everything", permissions=all_scopes)
+            )
         for key, kind, scopes in (
             ("storefront_token", TokenKind.STOREFRONT, []),
             ("admin_token", TokenKind.ADMIN, all_scopes),
@@ -79,11 +98,9 @@ async def _ensure_tokens(db: Database, store: Store, previous: dict[str, Any]) -
     return out
 
 
-async def seed(settings: Settings, credentials_path: Path) -> dict[str, Any]:
+async def seed(settings: Settings, previous: dict[str, Any]) -> dict[str, Any]:
+    """Provision the demo stores and return the credentials to write (tokens in `previous` are reused)."""
     stores = await _provision(settings)
-    previous: dict[str, Any] = {}
-    if credentials_path.exists():
-        previous = json.loads(credentials_path.read_text())
     db = create_database(settings.app_url, pool_size=2, max_overflow=0)
     try:
         primary = stores[0]
@@ -91,12 +108,11 @@ async def seed(settings: Settings, credentials_path: Path) -> dict[str, Any]:
         credentials.update(await _ensure_tokens(db, primary, previous))
         others = []
         for store in stores[1:]:
-            prior = next((s for s in previous.get("other_stores", []) if s.get("store_slug") == store.slug), {})
+            prior: dict[str, Any] = next(
+                (s for s in previous.get("other_stores", []) if s.get("store_slug") == store.slug), {}
+            )
             others.append({"store_slug": store.slug, **await _ensure_tokens(db, store, prior)})
         credentials["other_stores"] = others
     finally:
         await db.dispose()
-    credentials_path.parent.mkdir(parents=True, exist_ok=True)
-    credentials_path.write_text(json.dumps(credentials, indent=2) + "\n")
-    credentials_path.chmod(0o600)
     return credentials

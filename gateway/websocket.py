@@ -20,8 +20,13 @@ from gateway.state import GatewayState
 from resolvers.context import Context
 
 _NOBODY = Principal(
-    token_id=uuid.UUID(int=0), store_id=uuid.UUID(int=0), organization_id=uuid.UUID(int=0),
-    kind=TokenKind.STOREFRONT, prefix="", name="", scopes=frozenset(),
+    token_id=uuid.UUID(int=0),
+    store_id=uuid.UUID(int=0),
+    organization_id=uuid.UUID(int=0),
+    kind=TokenKind.STOREFRONT,
+    prefix="",
+    name="",
+    scopes=frozenset(),
 )
 
 

@@ -32,7 +32,10 @@ def load_documents(folder: Path = HERE) -> list[StoredDocument]:
             raise ValueError(f"{path.name}: a persisted document needs one named operation")
         docs.append(
             StoredDocument(
-                id=hashlib.sha256(body.encode()).hexdigest(), name=match.group(2), type=match.group(1), body=body
+                id=hashlib.sha256(body.encode()).hexdigest(),
+                name=match.group(2),
+                type=match.group(1),
+                body=body,
             )
         )
     return docs
@@ -42,5 +45,7 @@ def manifest(folder: Path = HERE) -> dict[str, Any]:
     return {
         "format": "apollo-persisted-query-manifest",
         "version": 1,
-        "operations": [{"id": d.id, "name": d.name, "type": d.type, "body": d.body} for d in load_documents(folder)],
+        "operations": [
+            {"id": d.id, "name": d.name, "type": d.type, "body": d.body} for d in load_documents(folder)
+        ],
     }

@@ -57,7 +57,7 @@ class Context:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            from resolvers.loaders import Loaders  # noqa: PLC0415 - loaders import this module
+            from resolvers.loaders import Loaders
 
             self._loaders = Loaders(self)
         return self._loaders

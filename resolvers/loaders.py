@@ -22,7 +22,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _ScopedLoader(DataLoader, Generic[K, V]):  # type: ignore[misc]
+class _ScopedLoader(DataLoader, Generic[K, V]):  # type: ignore[misc,type-arg]
     fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]
 
     def __init__(self, context: Context) -> None:

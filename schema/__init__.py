@@ -16,7 +16,9 @@ from schema.viewer import ViewerQuery
 
 @strawberry.type(description="Everything a client can read.")
 class Query(ShopQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
-    node: relay.Node | None = relay.node(description="Any object by its global id; null if not in this store.")
+    node: relay.Node | None = relay.node(
+        description="Any object by its global id; null if not in this store."
+    )
 
 
 @strawberry.type(description="Everything a client can change. Expected failures come back in `errors`.")

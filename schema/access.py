@@ -23,7 +23,8 @@ from schema.errors import AccessError, convert
 from schema.permissions import requires
 from schema.relay_utils import connection
 
-TokenKind = strawberry.enum(models.TokenKind, name="TokenKind", description="Who a token is for.")
+strawberry.enum(models.TokenKind, name="TokenKind", description="Who a token is for.")
+TokenKind = models.TokenKind
 Info = strawberry.Info[Context, None]
 
 
@@ -63,9 +64,16 @@ class ApiTokenNode(relay.Node):
     @classmethod
     def from_model(cls, m: models.ApiToken) -> ApiTokenNode:
         return cls(
-            id=str(m.id), name=m.name, kind=m.kind, prefix=m.prefix, scopes=list(m.scopes or []),
-            expires_at=m.expires_at, revoked_at=m.revoked_at, last_used_at=m.last_used_at,
-            created_at=m.created_at, role_id=m.role_id,
+            id=str(m.id),
+            name=m.name,
+            kind=m.kind,
+            prefix=m.prefix,
+            scopes=list(m.scopes or []),
+            expires_at=m.expires_at,
+            revoked_at=m.revoked_at,
+            last_used_at=m.last_used_at,
+            created_at=m.created_at,
+            role_id=m.role_id,
         )
 
     @strawberry.field(description="The role whose permissions the token also holds.")
@@ -76,7 +84,7 @@ class ApiTokenNode(relay.Node):
         return RoleNode.from_model(found) if found else None
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ApiTokenNode | None]:
         ids = _uuids(node_ids)
@@ -100,7 +108,7 @@ class RoleNode(relay.Node):
         return await queries.role_permissions(info.context, uuid.UUID(self.id))
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[RoleNode | None]:
         ids = _uuids(node_ids)
@@ -113,7 +121,9 @@ class ApiTokenCreateInput:
     name: str = strawberry.field(description="A label for people.")
     kind: TokenKind = strawberry.field(description="storefront, admin or partner.")
     scopes: list[str] = strawberry.field(default_factory=list, description="Scopes to grant.")
-    role_id: relay.GlobalID | None = strawberry.field(default=None, description="A role whose permissions to add.")
+    role_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="A role whose permissions to add."
+    )
     expires_at: datetime | None = strawberry.field(default=None, description="Expiry; never when null.")
 
 
@@ -151,7 +161,9 @@ class RoleDeletePayload:
 
 @strawberry.type
 class AccessQuery:
-    @strawberry.field(description="API tokens of this store, oldest first.", extensions=requires("tokens:manage"))
+    @strawberry.field(
+        description="API tokens of this store, oldest first.", extensions=requires("tokens:manage")
+    )
     async def api_tokens(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[ApiTokenNode]:
@@ -159,22 +171,31 @@ class AccessQuery:
         return connection(page, ApiTokenNode.from_model)
 
     @strawberry.field(description="Roles of this store, oldest first.", extensions=requires("tokens:manage"))
-    async def roles(self, info: Info, first: int | None = None, after: str | None = None) -> relay.Connection[RoleNode]:
+    async def roles(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[RoleNode]:
         page = await queries.list_roles(info.context, first=first, after=after)
         return connection(page, RoleNode.from_model)
 
     @strawberry.field(description="Every permission a token or role can hold.", extensions=requires())
     async def permissions(self, info: Info) -> list[Permission]:
-        return [Permission(code=p.code, description=p.description) for p in await queries.list_permissions(info.context)]
+        return [
+            Permission(code=p.code, description=p.description)
+            for p in await queries.list_permissions(info.context)
+        ]
 
 
 @strawberry.type
 class AccessMutation:
     @strawberry.mutation(description="Create an API token.", extensions=requires("tokens:manage"))
-    async def api_token_create(self, info: Info, input: ApiTokenCreateInput) -> ApiTokenCreatePayload:  # noqa: A002
+    async def api_token_create(self, info: Info, input: ApiTokenCreateInput) -> ApiTokenCreatePayload:
         out = await api_token_create(
-            info.context, name=input.name, kind=input.kind.value, scopes=input.scopes,
-            role_id=str(input.role_id) if input.role_id else None, expires_at=input.expires_at,
+            info.context,
+            name=input.name,
+            kind=input.kind.value,
+            scopes=input.scopes,
+            role_id=str(input.role_id) if input.role_id else None,
+            expires_at=input.expires_at,
         )
         created = out.result
         return ApiTokenCreatePayload(
@@ -184,7 +205,7 @@ class AccessMutation:
         )
 
     @strawberry.mutation(description="Revoke an API token at once.", extensions=requires("tokens:manage"))
-    async def api_token_revoke(self, info: Info, id: relay.GlobalID) -> ApiTokenRevokePayload:  # noqa: A002
+    async def api_token_revoke(self, info: Info, id: relay.GlobalID) -> ApiTokenRevokePayload:
         out = await api_token_revoke(info.context, id=str(id))
         return ApiTokenRevokePayload(
             api_token=ApiTokenNode.from_model(out.result) if out.result else None,
@@ -192,7 +213,7 @@ class AccessMutation:
         )
 
     @strawberry.mutation(description="Create a role.", extensions=requires("tokens:manage"))
-    async def role_create(self, info: Info, input: RoleCreateInput) -> RolePayload:  # noqa: A002
+    async def role_create(self, info: Info, input: RoleCreateInput) -> RolePayload:
         out = await role_create(
             info.context, name=input.name, description=input.description, permissions=input.permissions
         )
@@ -203,7 +224,10 @@ class AccessMutation:
 
     @strawberry.mutation(description="Replace a role's permissions.", extensions=requires("tokens:manage"))
     async def role_update(
-        self, info: Info, id: relay.GlobalID, permissions: list[str]  # noqa: A002
+        self,
+        info: Info,
+        id: relay.GlobalID,
+        permissions: list[str],
     ) -> RolePayload:
         out = await role_update(info.context, id=str(id), permissions=permissions)
         return RolePayload(
@@ -211,12 +235,13 @@ class AccessMutation:
             errors=convert(out.errors, AccessErrorCode, AccessError),
         )
 
-    @strawberry.mutation(description="Delete a role; tokens holding it lose its permissions.",
-                         extensions=requires("tokens:manage"))
-    async def role_delete(self, info: Info, id: relay.GlobalID) -> RoleDeletePayload:  # noqa: A002
+    @strawberry.mutation(
+        description="Delete a role; tokens holding it lose its permissions.",
+        extensions=requires("tokens:manage"),
+    )
+    async def role_delete(self, info: Info, id: relay.GlobalID) -> RoleDeletePayload:
         out = await role_delete(info.context, id=str(id))
         return RoleDeletePayload(
             deleted_id=id if out.result else None,
             errors=convert(out.errors, AccessErrorCode, AccessError),
         )
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -30,9 +31,15 @@ class AuditEntry:
     @classmethod
     def from_model(cls, m: AuditEntryModel) -> AuditEntry:
         return cls(
-            seq=m.seq, occurred_at=m.occurred_at, actor=m.actor, operation=m.operation,
-            input_summary=m.input_summary, result=m.result, result_detail=m.result_detail,
-            request_id=m.request_id, hash=m.hash.hex(),
+            seq=m.seq,
+            occurred_at=m.occurred_at,
+            actor=m.actor,
+            operation=m.operation,
+            input_summary=cast(JSON, m.input_summary),
+            result=m.result,
+            result_detail=cast(JSON, m.result_detail),
+            request_id=m.request_id,
+            hash=m.hash.hex(),
         )
 
 
@@ -44,7 +51,13 @@ class AuditLogPage:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="The audit log of this store, newest first.", extensions=requires("audit:read"))
-    async def audit_log(self, info: Info, first: int | None = None, before_seq: int | None = None) -> AuditLogPage:
+    @strawberry.field(
+        description="The audit log of this store, newest first.", extensions=requires("audit:read")
+    )
+    async def audit_log(
+        self, info: Info, first: int | None = None, before_seq: int | None = None
+    ) -> AuditLogPage:
         page = await list_entries(info.context, first=first, after_seq=before_seq)
-        return AuditLogPage(entries=[AuditEntry.from_model(e) for e in page.entries], has_next_page=page.has_next_page)
+        return AuditLogPage(
+            entries=[AuditEntry.from_model(e) for e in page.entries], has_next_page=page.has_next_page
+        )

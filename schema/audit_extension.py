@@ -40,7 +40,11 @@ def summarize(value: Any, key: str = "") -> Any:
 
 class AuditExtension(FieldExtension):
     async def resolve_async(
-        self, next_: Callable[..., Awaitable[Any]], source: Any, info: strawberry.Info[Context, None], **kwargs: Any
+        self,
+        next_: Callable[..., Awaitable[Any]],
+        source: Any,
+        info: strawberry.Info[Context, None],
+        **kwargs: Any,
     ) -> Any:
         ctx = info.context
         if ctx.principal.kind is TokenKind.STOREFRONT:
@@ -61,7 +65,10 @@ class AuditExtension(FieldExtension):
         finally:
             ctx.audit = None
         if not draft.written:
-            codes = [str(e.code.value if hasattr(e.code, "value") else e.code) for e in getattr(result, "errors", [])]
+            codes = [
+                str(e.code.value if hasattr(e.code, "value") else e.code)
+                for e in getattr(result, "errors", [])
+            ]
             await record_unwritten(ctx, draft, result="rejected", codes=codes)
         return result
 

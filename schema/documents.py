@@ -42,12 +42,17 @@ class PersistedDocumentNode(relay.Node):
     @classmethod
     def from_model(cls, m: models.PersistedDocument) -> PersistedDocumentNode:
         return cls(
-            id=str(m.id), sha256=m.sha256, name=m.name, operation_type=m.operation_type, body=m.body,
-            cost=m.cost, created_at=m.created_at,
+            id=str(m.id),
+            sha256=m.sha256,
+            name=m.name,
+            operation_type=m.operation_type,
+            body=m.body,
+            cost=m.cost,
+            created_at=m.created_at,
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PersistedDocumentNode | None]:
         found = await asyncio.gather(*(_load(info.context, raw) for raw in node_ids))
@@ -62,7 +67,9 @@ class PersistedDocumentRegisterPayload:
 
 @strawberry.type
 class DocumentQuery:
-    @strawberry.field(description="Documents registered for this store.", extensions=requires("settings:manage"))
+    @strawberry.field(
+        description="Documents registered for this store.", extensions=requires("settings:manage")
+    )
     async def persisted_documents(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[PersistedDocumentNode]:

@@ -13,8 +13,12 @@ from domain.documents.errors import DocumentErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from resolvers.errors import UserError
 
-AccessErrorCodeEnum = strawberry.enum(AccessErrorCode, name="AccessErrorCode", description="Token and role errors.")
-StoreErrorCodeEnum = strawberry.enum(StoreErrorCode, name="StoreErrorCode", description="Store settings errors.")
+AccessErrorCodeEnum = strawberry.enum(
+    AccessErrorCode, name="AccessErrorCode", description="Token and role errors."
+)
+StoreErrorCodeEnum = strawberry.enum(
+    StoreErrorCode, name="StoreErrorCode", description="Store settings errors."
+)
 DocumentErrorCodeEnum = strawberry.enum(
     DocumentErrorCode, name="DocumentErrorCode", description="Persisted document errors."
 )
@@ -32,26 +36,30 @@ def _code(codes: type[C], value: str) -> C:
 
 @strawberry.type(description="Why a token or role mutation changed nothing.")
 class AccessError:
-    field: str | None = strawberry.field(description="The input field at fault, camelCase; null for the whole input.")
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
     code: AccessErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 
 @strawberry.type(description="Why a store settings mutation changed nothing.")
 class StoreError:
-    field: str | None = strawberry.field(description="The input field at fault, camelCase; null for the whole input.")
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
     code: StoreErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 
 @strawberry.type(description="Why a persisted document registration changed nothing.")
 class DocumentError:
-    field: str | None = strawberry.field(description="The input field at fault, camelCase; null for the whole input.")
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
     code: DocumentErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 
-def convert(
-    errors: Sequence[UserError], codes: type[C], make: Callable[..., T]
-) -> list[T]:
+def convert(errors: Sequence[UserError], codes: type[C], make: Callable[..., T]) -> list[T]:
     return [make(field=e.field, code=_code(codes, e.code), message=e.message) for e in errors]

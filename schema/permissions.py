@@ -35,4 +35,8 @@ class IsStaffToken(BasePermission):
 
 
 def requires(*scopes: str) -> list[FieldExtension]:
-    return [PermissionExtension(permissions=[IsStaffToken(), *(HasScope(s) for s in scopes)], use_directives=False)]
+    return [
+        PermissionExtension(
+            permissions=[IsStaffToken(), *(HasScope(s) for s in scopes)], use_directives=False
+        )
+    ]

@@ -9,11 +9,10 @@ from strawberry import relay
 
 from resolvers.pagination import Page
 
-N = TypeVar("N")
 M = TypeVar("M")
 
 
-def connection(page: Page[M], wrap: Callable[[M], N]) -> relay.Connection[Any]:
+def connection(page: Page[M], wrap: Callable[[M], Any]) -> relay.Connection[Any]:
     edges = [relay.Edge(cursor=cursor, node=wrap(item)) for cursor, item in page.items]
     return relay.Connection(
         edges=edges,

@@ -28,8 +28,13 @@ class Shop:
     @classmethod
     def from_model(cls, m: Store) -> Shop:
         return cls(
-            name=m.name, slug=m.slug, default_currency=m.default_currency, currencies=list(m.currencies),
-            default_locale=m.default_locale, locales=list(m.locales), timezone=m.timezone,
+            name=m.name,
+            slug=m.slug,
+            default_currency=m.default_currency,
+            currencies=list(m.currencies),
+            default_locale=m.default_locale,
+            locales=list(m.locales),
+            timezone=m.timezone,
         )
 
 
@@ -39,7 +44,9 @@ class ShopUpdateInput:
     default_currency: str | None = strawberry.field(default=None, description="Must be among currencies.")
     currencies: list[str] | None = strawberry.field(default=None, description="ISO 4217 codes.")
     default_locale: str | None = strawberry.field(default=None, description="Must be among locales.")
-    locales: list[str] | None = strawberry.field(default=None, description="Locale codes such as bn or en-US.")
+    locales: list[str] | None = strawberry.field(
+        default=None, description="Locale codes such as bn or en-US."
+    )
     timezone: str | None = strawberry.field(default=None, description="IANA time zone.")
 
 
@@ -59,7 +66,7 @@ class ShopQuery:
 @strawberry.type
 class ShopMutation:
     @strawberry.mutation(description="Change store settings.", extensions=requires("settings:manage"))
-    async def shop_update(self, info: Info, input: ShopUpdateInput) -> ShopUpdatePayload:  # noqa: A002
+    async def shop_update(self, info: Info, input: ShopUpdateInput) -> ShopUpdatePayload:
         data = {k: v for k, v in vars(input).items() if v is not None}
         out = await shop_update(info.context, changes=data)
         return ShopUpdatePayload(

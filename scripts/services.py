@@ -93,7 +93,9 @@ def start_local_postgres() -> tuple[str, int]:
     if pg_bin("initdb") is None:
         apt_install("postgresql")
     initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
-    assert initdb and pg_ctl
+    if initdb is None or pg_ctl is None:
+        say("PostgreSQL server binaries are missing after install")
+        sys.exit(3)
     base = VAR / "pg"
     data, run = base / "data", base / "run"
     base.mkdir(parents=True, exist_ok=True)
@@ -126,7 +128,7 @@ def start_local_postgres() -> tuple[str, int]:
 
 
 def ensure_database(url: str) -> None:
-    import psycopg  # noqa: PLC0415 - only needed once the venv exists
+    import psycopg
 
     parts = urlsplit(url)
     dbname = parts.path.lstrip("/") or "postgres"
@@ -168,9 +170,23 @@ def start_local_redis() -> tuple[str, int]:
     say(f"starting project-local Redis on 127.0.0.1:{port}")
     subprocess.run(
         [
-            "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes",
-            "--dir", str(base), "--save", "", "--appendonly", "no",
-            "--logfile", str(base / "redis.log"), "--pidfile", str(base / "redis.pid"),
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--daemonize",
+            "yes",
+            "--dir",
+            str(base),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(base / "redis.log"),
+            "--pidfile",
+            str(base / "redis.pid"),
         ],
         check=True,
         stdout=sys.stderr,

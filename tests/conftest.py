@@ -1,11 +1,12 @@
-"""Test setup: one migrated database per run (per xdist worker), truncated before every test; a Redis
-database flushed before every test. Both come from DATABASE_URL / REDIS_URL (make test finds or starts them)."""
+"""Test setup: one migrated database per run (per xdist worker), truncated before every test, and a Redis
+database flushed before every test. Both servers come from DATABASE_URL / REDIS_URL (make test finds or
+starts them)."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -80,13 +81,14 @@ async def tables(owner_engine: AsyncEngine) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-async def clean_state(owner_engine: AsyncEngine, tables: list[str], settings: Settings) -> AsyncIterator[None]:
+async def clean_state(
+    owner_engine: AsyncEngine, tables: list[str], settings: Settings
+) -> None:
     async with owner_engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
     redis = Redis.from_url(settings.redis_url)
     await redis.flushdb()
     await redis.aclose()
-    yield
 
 
 @pytest.fixture
@@ -104,9 +106,8 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[object]:
-    application = create_app(settings)
-    yield application
+def app(settings: Settings) -> object:
+    return create_app(settings)
 
 
 @pytest.fixture

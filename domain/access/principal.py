@@ -53,7 +53,9 @@ def new_secret(kind: TokenKind) -> NewSecret:
     return NewSecret(plaintext=plaintext, prefix=plaintext[:PREFIX_LENGTH], digest=token_digest(plaintext))
 
 
-async def resolve_token(conn: AsyncConnection, plaintext: str, *, now: datetime | None = None) -> Principal | None:
+async def resolve_token(
+    conn: AsyncConnection, plaintext: str, *, now: datetime | None = None
+) -> Principal | None:
     """The principal of a live token, or None for unknown, revoked or expired tokens and closed stores."""
     row = (
         await conn.execute(text("SELECT * FROM stormcom_resolve_token(:h)"), {"h": token_digest(plaintext)})

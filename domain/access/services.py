@@ -59,7 +59,9 @@ async def create_token(uow: UnitOfWork, data: TokenInput, *, created_by: str) ->
     scopes = await _check_permissions(uow, data.scopes, "scopes")
     if data.kind is TokenKind.STOREFRONT and (set(scopes) - STOREFRONT_GRANTABLE or data.role_id):
         raise DomainError(
-            AccessErrorCode.SCOPE_NOT_GRANTABLE, "storefront tokens are public and carry no scopes", field="scopes"
+            AccessErrorCode.SCOPE_NOT_GRANTABLE,
+            "storefront tokens are public and carry no scopes",
+            field="scopes",
         )
     if data.role_id is not None and await uow.session.get(Role, data.role_id) is None:
         raise DomainError(AccessErrorCode.NOT_FOUND, "role not found", field="roleId")

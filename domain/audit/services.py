@@ -81,10 +81,13 @@ async def append_entry(
     session: AsyncSession, store_id: uuid.UUID, draft: AuditDraft, *, result: str, detail: dict[str, Any]
 ) -> AuditEntry:
     await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || :store, 0))"), {"store": str(store_id)}
+        text("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || :store, 0))"),
+        {"store": str(store_id)},
     )
     head = (
-        await session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
+        await session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+        )
     ).first()
     seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
     # Postgres keeps microseconds; truncating here makes the stored value hash the same on verify.
@@ -132,7 +135,9 @@ async def verify_chain(session: AsyncSession, *, batch: int = 1000) -> tuple[int
             if entry.seq != expected_seq:
                 breaks.append(ChainBreak(entry.store_id, entry.seq, f"gap: expected seq {expected_seq}"))
             if entry.prev_hash != prev:
-                breaks.append(ChainBreak(entry.store_id, entry.seq, "prev_hash does not match the previous row"))
+                breaks.append(
+                    ChainBreak(entry.store_id, entry.seq, "prev_hash does not match the previous row")
+                )
             if _digest_of(entry, entry.prev_hash) != entry.hash:
                 breaks.append(ChainBreak(entry.store_id, entry.seq, "row content does not match its hash"))
             prev, expected_seq, last_seq = entry.hash, entry.seq + 1, entry.seq

@@ -1,4 +1,7 @@
-"""Persisted GraphQL documents an admin registered for one store (the files in persisted_queries/ are global)."""
+"""Persisted GraphQL documents an admin registered for one store.
+
+The files in persisted_queries/ are global; these rows belong to one store each.
+"""
 
 from __future__ import annotations
 

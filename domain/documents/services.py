@@ -1,4 +1,7 @@
-"""Registering a store's persisted documents. Parsing and validation are the gateway's: it hands us the verdict."""
+"""Registering a store's persisted documents.
+
+Parsing and validation are the gateway's (domain/ knows no GraphQL): it hands us the verdict.
+"""
 
 from __future__ import annotations
 

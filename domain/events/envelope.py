@@ -1,4 +1,7 @@
-"""The event envelope of the public contract: id, type, store_id, occurred_at, version, data, correlation_id."""
+"""The event envelope of the public contract.
+
+Fields: id, type, store_id, occurred_at, version, data, correlation_id.
+"""
 
 from __future__ import annotations
 

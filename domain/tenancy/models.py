@@ -50,7 +50,9 @@ class Store(Timestamped, Base):
     default_locale: Mapped[str] = mapped_column(String(16))
     locales: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Dhaka")
-    status: Mapped[StoreStatus] = mapped_column(_enum(StoreStatus, "store_status"), default=StoreStatus.ACTIVE)
+    status: Mapped[StoreStatus] = mapped_column(
+        _enum(StoreStatus, "store_status"), default=StoreStatus.ACTIVE
+    )
 
 
 class User(Timestamped, Base):

@@ -64,12 +64,19 @@ async def ensure_store(
 
 
 async def ensure_staff(
-    session: AsyncSession, *, organization: Organization, email: str, full_name: str, password: str,
+    session: AsyncSession,
+    *,
+    organization: Organization,
+    email: str,
+    full_name: str,
+    password: str,
     role: MembershipRole,
 ) -> User:
     user = await session.scalar(select(User).where(User.email == email.lower()))
     if user is None:
-        user = User(id=uuid.uuid4(), email=email.lower(), full_name=full_name, password_hash=hash_password(password))
+        user = User(
+            id=uuid.uuid4(), email=email.lower(), full_name=full_name, password_hash=hash_password(password)
+        )
         session.add(user)
         await session.flush()
     membership = await session.scalar(

@@ -50,12 +50,16 @@ async def update_store_settings(uow: UnitOfWork, data: StoreSettingsInput) -> St
         if not _LOCALE.match(code):
             raise DomainError(StoreErrorCode.INVALID, f"{code!r} is not a locale code", field="locales")
     if default_locale not in locales:
-        raise DomainError(StoreErrorCode.UNSUPPORTED_LOCALE, "default locale must be supported", field="defaultLocale")
+        raise DomainError(
+            StoreErrorCode.UNSUPPORTED_LOCALE, "default locale must be supported", field="defaultLocale"
+        )
     if data.timezone is not None:
         try:
             ZoneInfo(data.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise DomainError(StoreErrorCode.UNKNOWN_TIMEZONE, "unknown time zone", field="timezone") from None
+            raise DomainError(
+                StoreErrorCode.UNKNOWN_TIMEZONE, "unknown time zone", field="timezone"
+            ) from None
         store.timezone = data.timezone
     if data.name is not None:
         store.name = data.name.strip()

@@ -8,7 +8,7 @@ from resolvers.ids import require_id
 
 
 @translate
-async def api_token_revoke(ctx: Context, *, id: str) -> ApiToken:  # noqa: A002 - the GraphQL argument name
+async def api_token_revoke(ctx: Context, *, id: str) -> ApiToken:
     token_id = require_id(id, "ApiToken", field="id")
     async with ctx.uow() as uow:
         token = await revoke_token(uow, token_id)

@@ -8,7 +8,7 @@ from resolvers.ids import require_id
 
 
 @translate
-async def role_update(ctx: Context, *, id: str, permissions: list[str]) -> Role:  # noqa: A002
+async def role_update(ctx: Context, *, id: str, permissions: list[str]) -> Role:
     role_id = require_id(id, "Role", field="id")
     async with ctx.uow() as uow:
         role = await update_role_permissions(uow, role_id, permissions)

@@ -10,6 +10,7 @@ from domain.uow import AuditDraft
 from resolvers.context import Context
 from resolvers.pagination import MAX_PAGE
 
+
 @dataclass(frozen=True)
 class AuditPage:
     entries: list[AuditEntry]

@@ -13,7 +13,11 @@ async def list_documents(ctx: Context, *, first: int | None, after: str | None) 
     size = page_size(first, ctx.default_page_size)
     async with ctx.read_uow() as uow:
         stmt = keyset(
-            select(PersistedDocument), PersistedDocument.created_at, PersistedDocument.id, first=size, after=after
+            select(PersistedDocument),
+            PersistedDocument.created_at,
+            PersistedDocument.id,
+            first=size,
+            after=after,
         )
         rows = (await uow.session.scalars(stmt)).all()
     return to_page(rows, size, after=after, key=lambda d: (d.created_at, d.id))

@@ -11,15 +11,21 @@ async def test_shop_answers_the_token_store(client, make_store: MakeStore) -> No
     rb = (await gql(client, b.admin, SHOP)).json()["data"]["shop"]
 
     assert ra == {
-        "name": "Store a", "slug": "a", "currencies": ["BDT"], "defaultCurrency": "BDT",
-        "locales": ["bn", "en"], "timezone": "Asia/Dhaka",
+        "name": "Store a",
+        "slug": "a",
+        "currencies": ["BDT"],
+        "defaultCurrency": "BDT",
+        "locales": ["bn", "en"],
+        "timezone": "Asia/Dhaka",
     }
     assert rb["slug"] == "b" and rb["currencies"] == ["USD"]
 
 
 async def test_shop_update_validates_and_changes_nothing_on_bad_input(client, make_store: MakeStore) -> None:
     a = await make_store("a")
-    bad = """mutation { shopUpdate(input: {defaultCurrency: "USD"}) { shop { name } errors { field code } } }"""
+    bad = (
+        """mutation { shopUpdate(input: {defaultCurrency: "USD"}) { shop { name } errors { field code } } }"""
+    )
 
     res = (await gql(client, a.admin, bad)).json()["data"]["shopUpdate"]
 
@@ -30,7 +36,8 @@ async def test_shop_update_validates_and_changes_nothing_on_bad_input(client, ma
 
 async def test_shop_update_changes_settings(client, make_store: MakeStore) -> None:
     a = await make_store("a")
-    ok = """mutation { shopUpdate(input: {name: "নতুন দোকান", currencies: ["BDT", "USD"], timezone: "Asia/Dhaka"})
+    ok = """mutation {
+      shopUpdate(input: {name: "নতুন দোকান", currencies: ["BDT", "USD"], timezone: "Asia/Dhaka"})
       { shop { name currencies } errors { code } } }"""
 
     res = (await gql(client, a.admin, ok)).json()["data"]["shopUpdate"]

@@ -1,0 +1,55 @@
+"""The outbox relay: moves committed events to arq jobs (job id = event id) and Redis pub/sub.
+
+It claims events nobody has handed over yet, and (the sweep) events handed over long ago but never
+processed: their job was lost, e.g. in a worker crash. Re-enqueueing is safe because arq refuses a second
+job with the same id while the first exists, and consumers deduplicate by event id anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from arq.connections import ArqRedis
+
+from domain.db import Database
+from domain.events.outbox import claim_events
+from gateway.settings import Settings
+
+log = logging.getLogger(__name__)
+HANDLE_EVENT = "handle_event"
+
+
+def channel(settings: Settings, store_id: object) -> str:
+    return f"{settings.event_channel_prefix}:{{{store_id}}}"
+
+
+async def relay_once(
+    db: Database, arq: ArqRedis, settings: Settings, *, stale_after: int | None = None
+) -> int:
+    """Claim one batch, enqueue and publish it; return how many events were handed over."""
+    stale = settings.relay_stale_after_seconds if stale_after is None else stale_after
+    async with db.primary.connect() as conn:
+        events = await claim_events(conn, limit=settings.relay_batch_size, stale_after_seconds=stale)
+        await conn.commit()
+    for event in events:
+        payload = event.to_json()
+        await arq.enqueue_job(HANDLE_EVENT, payload, _job_id=str(event.id), _queue_name=settings.arq_queue)
+        await arq.publish(channel(settings, event.store_id), json.dumps(payload, ensure_ascii=False))
+    if events:
+        log.info("relayed events", extra={"count": len(events)})
+    return len(events)
+
+
+async def relay_forever(db: Database, arq: ArqRedis, settings: Settings) -> None:
+    while True:
+        try:
+            moved = await relay_once(db, arq, settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("relay pass failed; retrying")
+            moved = 0
+        if moved < settings.relay_batch_size:
+            await asyncio.sleep(settings.relay_interval_seconds)

@@ -1,0 +1,47 @@
+"""arq worker settings: `stormcom worker` runs these. The relay runs inside each worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any, ClassVar
+
+from arq import cron
+from arq.connections import ArqRedis, RedisSettings
+
+from domain.db import create_database
+from gateway.logging import configure_logging
+from gateway.settings import get_settings
+from workers.context import WorkerState, worker_state
+from workers.relay import relay_forever
+from workers.tasks import ensure_partitions, handle_event
+
+_settings = get_settings()
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    configure_logging(_settings.log_level, json_lines=_settings.log_json)
+    db = create_database(_settings.app_url, pool_size=5, max_overflow=5)
+    redis: ArqRedis = ctx["redis"]
+    ctx["stormcom"] = WorkerState(settings=_settings, db=db, arq=redis)
+    ctx["relay_task"] = asyncio.create_task(relay_forever(db, redis, _settings))
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    task = ctx.get("relay_task")
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await worker_state(ctx).db.dispose()
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Any]] = [handle_event]
+    cron_jobs: ClassVar[list[Any]] = [cron(ensure_partitions, hour={3}, minute={0}, run_at_startup=True)]
+    on_startup = startup
+    on_shutdown = shutdown
+    queue_name = _settings.arq_queue
+    redis_settings = RedisSettings.from_dsn(_settings.redis_url)
+    max_tries = 10
+    keep_result = 3600
