@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -42,7 +43,7 @@ class GraphQLWebSocket(GraphQL[Context, None]):
             state.schema,
             graphql_ide=None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-            connection_init_wait_timeout=__import__("datetime").timedelta(seconds=10),
+            connection_init_wait_timeout=timedelta(seconds=10),
         )
         self.state = state
 
@@ -54,6 +55,7 @@ class GraphQLWebSocket(GraphQL[Context, None]):
             redis=self.state.redis,
             documents=self.state.preparer,
             default_page_size=self.state.settings.default_page_size,
+            event_channel_prefix=self.state.settings.event_channel_prefix,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

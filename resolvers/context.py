@@ -30,6 +30,7 @@ class Context:
     redis: Redis
     documents: DocumentAnalyser
     default_page_size: int = 20
+    event_channel_prefix: str = "stormcom:events"
     audit: AuditDraft | None = None
     cache_tags: set[str] = field(default_factory=set)
     _loaders: Loaders | None = None

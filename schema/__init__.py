@@ -10,6 +10,7 @@ from schema.access import AccessMutation, AccessQuery
 from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
 from schema.documents import DocumentMutation, DocumentQuery
+from schema.events import Subscription
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 
@@ -37,5 +38,6 @@ _audit_every_mutation()
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     config=StrawberryConfig(auto_camel_case=True),
 )

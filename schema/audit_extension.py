@@ -8,6 +8,7 @@ permission, a fault) is recorded afterwards in a transaction of its own.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -29,10 +30,15 @@ def summarize(value: Any, key: str = "") -> Any:
         return {k: summarize(v, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [summarize(v, key) for v in value[:50]]
+    # Before the strawberry check: a strawberry enum's members see the class's definition, and vars()
+    # of a member reaches the class itself, so that branch would recurse forever.
+    if isinstance(value, Enum):
+        return summarize(value.value, key)
     if hasattr(value, "__strawberry_definition__"):
         return summarize({k: v for k, v in vars(value).items() if v is not None}, key)
     if isinstance(value, str):
-        return value[:_MAX_STRING]
+        # PostgreSQL's jsonb cannot hold U+0000; the summary keeps the attempt visible without it.
+        return value[:_MAX_STRING].replace("\x00", "\ufffd")
     if value is None or isinstance(value, bool | int | float):
         return value
     return str(value)[:_MAX_STRING]

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 
 from arq.connections import ArqRedis
 
 from domain.db import Database
+from domain.events.channels import store_channel
 from domain.events.outbox import claim_events
 from gateway.settings import Settings
 
@@ -21,8 +23,8 @@ log = logging.getLogger(__name__)
 HANDLE_EVENT = "handle_event"
 
 
-def channel(settings: Settings, store_id: object) -> str:
-    return f"{settings.event_channel_prefix}:{{{store_id}}}"
+def channel(settings: Settings, store_id: uuid.UUID | str) -> str:
+    return store_channel(settings.event_channel_prefix, store_id)
 
 
 async def relay_once(

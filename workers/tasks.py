@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from domain.events.envelope import EventEnvelope
 from domain.events.outbox import mark_processed
+from gateway.logging import request_id_var
 from workers.context import worker_state
 from workers.handlers import dispatch
 
@@ -16,10 +17,15 @@ async def handle_event(ctx: dict[str, Any], payload: dict[str, Any]) -> list[str
     """Run the consumers of one event, then mark it processed so the sweep leaves it alone."""
     state = worker_state(ctx)
     envelope = EventEnvelope.from_json(payload)
-    ran = await dispatch(state.db, envelope)
-    async with state.db.primary.connect() as conn:
-        await mark_processed(conn, [envelope.id])
-        await conn.commit()
+    # Log lines of the job carry the id of the request that caused the event.
+    token = request_id_var.set(envelope.correlation_id)
+    try:
+        ran = await dispatch(state.db, envelope)
+        async with state.db.primary.connect() as conn:
+            await mark_processed(conn, [envelope.id])
+            await conn.commit()
+    finally:
+        request_id_var.reset(token)
     return ran
 
 

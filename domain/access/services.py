@@ -14,6 +14,7 @@ from domain.access.errors import AccessErrorCode
 from domain.access.models import ApiToken, Permission, Role, RolePermission, TokenKind
 from domain.access.principal import new_secret
 from domain.errors import DomainError
+from domain.text import Text
 from domain.uow import UnitOfWork
 
 # A storefront token is public (it ships in browser bundles), so it can never carry an admin scope.
@@ -21,7 +22,7 @@ STOREFRONT_GRANTABLE: frozenset[str] = frozenset()
 
 
 class TokenInput(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     kind: TokenKind
     scopes: list[str] = Field(default_factory=list, max_length=50)
     role_id: uuid.UUID | None = None
@@ -36,8 +37,8 @@ class TokenInput(BaseModel):
 
 
 class RoleInput(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=500)
+    name: Text = Field(min_length=1, max_length=100)
+    description: Text = Field(default="", max_length=500)
     permissions: list[str] = Field(default_factory=list, max_length=100)
 
 
@@ -45,7 +46,11 @@ async def _check_permissions(uow: UnitOfWork, codes: Sequence[str], field: str) 
     wanted = sorted(set(codes))
     if not wanted:
         return wanted
-    known = set((await uow.session.scalars(select(Permission.code).where(Permission.code.in_(wanted)))).all())
+    # A code PostgreSQL cannot even compare (it holds U+0000) is simply unknown.
+    comparable = [c for c in wanted if "\x00" not in c]
+    known = set(
+        (await uow.session.scalars(select(Permission.code).where(Permission.code.in_(comparable)))).all()
+    )
     unknown = [c for c in wanted if c not in known]
     if unknown:
         raise DomainError(

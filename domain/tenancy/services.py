@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from domain.errors import DomainError
+from domain.text import Text
 from domain.tenancy.errors import StoreErrorCode
 from domain.tenancy.models import Store
 from domain.uow import UnitOfWork
@@ -18,7 +19,7 @@ _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 
 class StoreSettingsInput(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
     default_currency: str | None = None
     currencies: list[str] | None = Field(default=None, min_length=1, max_length=20)
     default_locale: str | None = None
@@ -40,14 +41,14 @@ async def update_store_settings(uow: UnitOfWork, data: StoreSettingsInput) -> St
     locales = data.locales if data.locales is not None else store.locales
     default_locale = data.default_locale or store.default_locale
     for code in [*currencies, default_currency]:
-        if not _CURRENCY.match(code):
+        if not _CURRENCY.fullmatch(code):
             raise DomainError(StoreErrorCode.INVALID, f"{code!r} is not an ISO 4217 code", field="currencies")
     if default_currency not in currencies:
         raise DomainError(
             StoreErrorCode.UNSUPPORTED_CURRENCY, "default currency must be supported", field="defaultCurrency"
         )
     for code in [*locales, default_locale]:
-        if not _LOCALE.match(code):
+        if not _LOCALE.fullmatch(code):
             raise DomainError(StoreErrorCode.INVALID, f"{code!r} is not a locale code", field="locales")
     if default_locale not in locales:
         raise DomainError(

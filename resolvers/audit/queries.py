@@ -8,7 +8,7 @@ from domain.audit.models import AuditEntry
 from domain.audit.services import append_entry
 from domain.uow import AuditDraft
 from resolvers.context import Context
-from resolvers.pagination import MAX_PAGE
+from resolvers.pagination import page_size
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class AuditPage:
 
 
 async def list_entries(ctx: Context, *, first: int | None, after_seq: int | None) -> AuditPage:
-    size = min(first or ctx.default_page_size, MAX_PAGE)
+    size = page_size(first, ctx.default_page_size)
     async with ctx.read_uow() as uow:
         stmt = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(size + 1)
         if after_seq is not None:
