@@ -37,4 +37,4 @@ async def stream_events(ctx: Context, types: list[str] | None) -> AsyncIterator[
             yield envelope
     finally:
         await pubsub.unsubscribe()
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
