@@ -33,6 +33,8 @@ from persisted_queries.manifest import load_documents
 
 log = logging.getLogger(__name__)
 
+REGISTERED_CAPACITY = 256
+
 
 class DocumentRejected(Exception):
     """A document that fails parsing, validation or a static limit. `code` is the extensions code."""
@@ -67,6 +69,8 @@ class DocumentPreparer:
         self.settings = settings
         self.rules = list(specified_rules)
         self.rules_no_introspection = [*specified_rules, NoSchemaIntrospectionCustomRule]
+        # Documents prepared for registration, by sha256, so the registry need not prepare them again.
+        self._registered: OrderedDict[str, PreparedDocument] = OrderedDict()
 
     def prepare(self, body: str, *, introspection: bool) -> PreparedDocument:
         s = self.settings
@@ -129,6 +133,9 @@ class DocumentPreparer:
             return [f"{exc.code}: {e.message}" for e in exc.errors]
         if len(prepared.operations) != 1:
             return ["a persisted document holds exactly one operation"]
+        self._registered[prepared.sha256] = prepared
+        if len(self._registered) > REGISTERED_CAPACITY:
+            self._registered.popitem(last=False)
         ((name, op),) = prepared.operations.items()
         return AnalysedDocument(
             body=body,
@@ -136,6 +143,13 @@ class DocumentPreparer:
             operation_type=op.operation.value,
             cost=prepared.analysis[name].cost,
         )
+
+    def prepare_persisted(self, body: str) -> PreparedDocument:
+        """A persisted document's body prepared (as analyse() does), reusing the work done at registration."""
+        found = self._registered.get(document_id(body))
+        if found is not None and found.body == body:
+            return found
+        return self.prepare(body, introspection=False)
 
 
 class DocumentRegistry:
@@ -164,15 +178,15 @@ class DocumentRegistry:
         if cached is not None:
             self._store_docs.move_to_end(key)
             return cached
-        uow = UnitOfWork(
-            self.db.read_sessions, store_id=store_id, organization_id=organization_id, readonly=True
-        )
+        # The primary, not the replica: a document registered a moment ago must not 404 while a replica lags.
+        # Only the first use per process reads it; after that it is served from memory.
+        uow = UnitOfWork(self.db.sessions, store_id=store_id, organization_id=organization_id, readonly=True)
         async with uow:
             row = await find_document(uow, sha256)
         if row is None:
             return None
         try:
-            prepared = self.preparer.prepare(row.body, introspection=False)
+            prepared = self.preparer.prepare_persisted(row.body)
         except DocumentRejected as exc:
             # Registered against an older schema and no longer valid: treat as absent, and say so.
             log.warning("persisted document no longer valid", extra={"sha256": sha256, "error": str(exc)})

@@ -2,13 +2,15 @@
 
 Follows the GraphQL over HTTP specification: with `Accept: application/graphql-response+json` a request
 that fails before execution (parse, validation, limits, variables) gets 400 and no `data`; with
-`application/json` such failures get 200, as the specification asks for legacy clients.
+`application/json` such failures get 200, as the specification asks for legacy clients. Every audit of the
+`graphql-http` conformance suite passes (tests/gateway/test_graphql_http_audits.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass
 from inspect import isawaitable
@@ -50,30 +52,54 @@ class Params:
     document_id: str | None
 
 
-def negotiate(accept: str | None) -> str | None:
-    """The response media type, or None when the client accepts neither of ours."""
-    if not accept:
-        return JSON
-    best: tuple[float, int, str] | None = None
-    for index, part in enumerate(accept.split(",")):
+def _accept_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in accept.split(","):
         media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
         q = 1.0
-        for p in params:
-            if p.startswith("q="):
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
                 try:
-                    q = float(p[2:])
+                    q = min(max(float(value.strip()), 0.0), 1.0)
                 except ValueError:
                     q = 0.0
-        media = media.lower()
-        if media in (GRAPHQL_RESPONSE, JSON):
-            chosen = media
-        elif media in ("*/*", "application/*"):
-            chosen = GRAPHQL_RESPONSE
-        else:
+        ranges.append((media.lower(), q))
+    return ranges
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type, or None when the client accepts neither of ours.
+
+    Each of our two types takes the quality of the most specific range that matches it (RFC 9110 §12.5.1).
+    The higher quality wins; on a tie a type the client named beats one it only reached by a wildcard, and
+    between two named ones `application/graphql-response+json` wins. A missing Accept header, or wildcards
+    only, mean `application/json`, as the GraphQL over HTTP specification asks (for legacy clients).
+    """
+    if accept is None or not accept.strip():
+        return JSON
+    ranges = _accept_ranges(accept)
+    best: tuple[float, int, int, str] | None = None
+    for preference, media in enumerate((JSON, GRAPHQL_RESPONSE)):
+        main = media.split("/")[0]
+        matches = [
+            (specificity, q)
+            for range_, q in ranges
+            for specificity, pattern in ((2, media), (1, f"{main}/*"), (0, "*/*"))
+            if range_ == pattern
+        ]
+        if not matches:
             continue
-        if q > 0 and (best is None or q > best[0] or (q == best[0] and index < best[1])):
-            best = (q, index, chosen)
-    return best[2] if best else None
+        specificity, q = max(matches)
+        if q <= 0:
+            continue
+        explicit = 1 if specificity == 2 else 0
+        candidate = (q, explicit, preference if explicit else -preference, media)
+        if best is None or candidate[:3] > best[:3]:
+            best = candidate
+    return best[3] if best else None
 
 
 def _json_param(raw: str | None, name: str) -> Any:
@@ -101,7 +127,9 @@ async def read_params(request: Request) -> Params:
             raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type is required: use application/json")
         media, *params = (p.strip() for p in content_type.split(";"))
         if media.lower() != JSON:
-            raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", f"unsupported Content-Type {media!r}: use application/json")
+            raise HTTPFailure(
+                415, "UNSUPPORTED_MEDIA_TYPE", f"unsupported Content-Type {media!r}: use application/json"
+            )
         for p in params:
             key, _, value = p.partition("=")
             if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
@@ -116,11 +144,15 @@ async def read_params(request: Request) -> Params:
         if not isinstance(raw, dict):
             raise HTTPFailure(400, "BAD_REQUEST", "the request body must be a JSON object")
     checks = (
-        ("query", str), ("operationName", str), ("variables", dict), ("extensions", dict), ("documentId", str)
+        ("query", str),
+        ("operationName", str),
+        ("variables", dict),
+        ("extensions", dict),
+        ("documentId", str),
     )
     for key, kind in checks:
-        value = raw.get(key)
-        if value is not None and not isinstance(value, kind):
+        given = raw.get(key)
+        if given is not None and not isinstance(given, kind):
             raise HTTPFailure(400, "BAD_REQUEST", f"`{key}` must be a {'string' if kind is str else 'map'}")
     return Params(
         query=raw.get("query"),
@@ -131,28 +163,39 @@ async def read_params(request: Request) -> Params:
     )
 
 
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+
+
 def persisted_id(params: Params) -> str | None:
+    """The sha256 a request names, from `documentId` or Apollo's `extensions.persistedQuery`, lowercased."""
+    from_document_id: str | None = None
     if params.document_id is not None:
         prefix, _, digest = params.document_id.partition(":")
-        if prefix != "sha256" or len(digest) != 64:
+        if prefix != "sha256" or not _SHA256_HEX.fullmatch(digest):
             raise HTTPFailure(400, "PERSISTED_QUERY_INVALID", "documentId must be sha256:<64 hex digits>")
-        return digest.lower()
+        from_document_id = digest.lower()
     pq = (params.extensions or {}).get("persistedQuery")
     if pq is None:
-        return None
+        return from_document_id
     if not isinstance(pq, dict) or pq.get("version") != 1 or not isinstance(pq.get("sha256Hash"), str):
         raise HTTPFailure(400, "PERSISTED_QUERY_INVALID", "persistedQuery must be {version: 1, sha256Hash}")
-    digest = str(pq["sha256Hash"]).lower()
-    if len(digest) != 64:
+    if not _SHA256_HEX.fullmatch(pq["sha256Hash"]):
         raise HTTPFailure(400, "PERSISTED_QUERY_INVALID", "sha256Hash must be 64 hex digits")
-    return digest
+    from_extension = str(pq["sha256Hash"]).lower()
+    if from_document_id is not None and from_document_id != from_extension:
+        raise HTTPFailure(
+            400, "PERSISTED_QUERY_INVALID", "documentId and persistedQuery name different documents"
+        )
+    return from_extension
 
 
 class GraphQLHTTP:
     def __init__(self, state: GatewayState) -> None:
         self.state = state
 
-    def respond(self, media: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    def respond(
+        self, media: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> Response:
         return Response(
             json.dumps(body, ensure_ascii=False, separators=(",", ":")),
             status_code=status,
@@ -169,20 +212,28 @@ class GraphQLHTTP:
             return HTMLResponse(get_graphql_ide_html())
         media = negotiate(request.headers.get("accept"))
         if media is None:
-            return self.respond(JSON, 406, error_body("NOT_ACCEPTABLE", f"accept {GRAPHQL_RESPONSE} or {JSON}"))
+            return self.respond(
+                JSON, 406, error_body("NOT_ACCEPTABLE", f"accept {GRAPHQL_RESPONSE} or {JSON}")
+            )
         operation, kind, outcome = "unknown", "anonymous", "rejected"
         try:
             params = await read_params(request)
             principal = await authenticate(state.db, request.headers.get("authorization"))
             if principal is None:
-                raise HTTPFailure(401, "UNAUTHENTICATED", "a valid API token is required",
-                                  {"WWW-Authenticate": 'Bearer realm="stormcom"'})
+                raise HTTPFailure(
+                    401,
+                    "UNAUTHENTICATED",
+                    "a valid API token is required",
+                    {"WWW-Authenticate": 'Bearer realm="stormcom"'},
+                )
             kind = principal.kind.value
             prepared, operation = await self.document(params, principal, media)
             response, outcome = await self.run(request, params, principal, prepared, media)
             return response
         except HTTPFailure as failure:
-            return self.respond(media, failure.status, error_body(failure.code, failure.message), failure.headers)
+            return self.respond(
+                media, failure.status, error_body(failure.code, failure.message), failure.headers
+            )
         except _Rejected as rejected:
             return rejected.response
         finally:
@@ -199,27 +250,34 @@ class GraphQLHTTP:
             and not request.query_params
         )
 
-    async def document(self, params: Params, principal: Principal, media: str) -> tuple[PreparedDocument, str]:
+    async def document(
+        self, params: Params, principal: Principal, media: str
+    ) -> tuple[PreparedDocument, str]:
         state = self.state
         digest = persisted_id(params)
         if digest is not None:
+            # A query sent beside its id must hash to it; it is checked, never registered.
+            if params.query is not None and hashlib.sha256(params.query.encode()).hexdigest() != digest:
+                raise HTTPFailure(400, "PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
             prepared = await state.registry.get(principal.store_id, principal.organization_id, digest)
             state.metrics.persisted_documents.labels("hit" if prepared else "miss").inc()
             if prepared is None:
                 raise HTTPFailure(404, "PERSISTED_QUERY_NOT_IN_LIST", "no persisted document has this id")
-            if params.query is not None and hashlib.sha256(params.query.encode()).hexdigest() != digest:
-                raise HTTPFailure(400, "PERSISTED_QUERY_HASH_MISMATCH", "the query does not match its hash")
             return prepared, _operation_label(prepared, params.operation_name)
         if params.query is None:
             raise HTTPFailure(400, "BAD_REQUEST", "send `query`, or a persisted document id")
         if principal.kind is TokenKind.STOREFRONT:
-            raise HTTPFailure(400, "PERSISTED_QUERY_ID_REQUIRED", "storefront tokens may only send persisted documents")
+            raise HTTPFailure(
+                400, "PERSISTED_QUERY_ID_REQUIRED", "storefront tokens may only send persisted documents"
+            )
         introspection = not state.settings.production
         try:
             return state.preparer.prepare(params.query, introspection=introspection), "raw"
         except DocumentRejected as exc:
             status = 400 if media == GRAPHQL_RESPONSE else 200
-            raise _Rejected(self.respond(media, status, {"errors": format_errors(exc.errors, exc.code)})) from None
+            raise _Rejected(
+                self.respond(media, status, {"errors": format_errors(exc.errors, exc.code)})
+            ) from None
 
     async def run(
         self, request: Request, params: Params, principal: Principal, prepared: PreparedDocument, media: str
@@ -229,7 +287,8 @@ class GraphQLHTTP:
         op = prepared.operation(params.operation_name)
         if op is None:
             message = (
-                f"unknown operation {params.operation_name!r}" if params.operation_name
+                f"unknown operation {params.operation_name!r}"
+                if params.operation_name
                 else "the document has several operations: name one with operationName"
             )
             return self.respond(media, pre_execution_status, error_body("BAD_REQUEST", message)), "rejected"
@@ -239,17 +298,21 @@ class GraphQLHTTP:
             ), "rejected"
         if op.operation is OperationType.SUBSCRIPTION:
             return self.respond(
-                media, pre_execution_status, error_body("BAD_REQUEST", "subscriptions use the WebSocket endpoint")
+                media,
+                pre_execution_status,
+                error_body("BAD_REQUEST", "subscriptions use the WebSocket endpoint"),
             ), "rejected"
         analysis = prepared.analysis[op.name.value if op.name else None]
         throttle = None
         if principal.kind is not TokenKind.STOREFRONT:
-            throttle = await state.budget.spend(str(principal.store_id), str(principal.token_id), analysis.cost)
+            throttle = await state.budget.spend(
+                str(principal.store_id), str(principal.token_id), analysis.cost
+            )
             if not throttle.allowed:
-                body = error_body("THROTTLED", "the token's cost budget is spent; retry shortly")
-                body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
+                throttled = error_body("THROTTLED", "the token's cost budget is spent; retry shortly")
+                throttled["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
                 retry = max(1, int(analysis.cost / max(state.settings.cost_restore_rate, 1)))
-                return self.respond(media, 429, body, {"Retry-After": str(retry)}), "throttled"
+                return self.respond(media, 429, throttled, {"Retry-After": str(retry)}), "throttled"
         request_id = request_id_var.get()
         ctx = Context(
             request_id=request_id,
