@@ -11,6 +11,7 @@ from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import Subscription
+from schema.relay_utils import UnknownTypeIsNull
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 
@@ -18,7 +19,8 @@ from schema.viewer import ViewerQuery
 @strawberry.type(description="Everything a client can read.")
 class Query(ShopQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
     node: relay.Node | None = relay.node(
-        description="Any object by its global id; null if not in this store."
+        description="Any object by its global id; null if not in this store.",
+        extensions=[UnknownTypeIsNull()],
     )
 
 

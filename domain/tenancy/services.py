@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from domain.errors import DomainError
-from domain.text import Text
 from domain.tenancy.errors import StoreErrorCode
 from domain.tenancy.models import Store
+from domain.text import Text
 from domain.uow import UnitOfWork
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")

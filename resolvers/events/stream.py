@@ -20,8 +20,11 @@ async def stream_events(ctx: Context, types: list[str] | None) -> AsyncIterator[
     pubsub = ctx.redis.pubsub()
     await pubsub.subscribe(store_channel(ctx.event_channel_prefix, ctx.principal.store_id))
     try:
-        async for message in pubsub.listen():
-            if message.get("type") != "message":
+        while True:
+            # Poll with a timeout below the client's socket_timeout: listen() would block on the read
+            # and fail with "Timeout reading" whenever the store is quiet for that long.
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
+            if message is None or message.get("type") != "message":
                 continue
             try:
                 envelope = EventEnvelope.from_json(json.loads(message["data"]))

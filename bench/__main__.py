@@ -1,0 +1,190 @@
+"""`python -m bench`: set up stormcom_bench, measure in-process and over HTTP, print and write the results."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bench import database, inprocess, over_http
+from bench.stats import Measurement, as_json, environment_table, markdown_table
+from gateway.app import create_app
+from gateway.settings import Settings
+from persisted_queries.manifest import load_documents
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+# The bucket never empties during a run: the admin cases measure the Redis round trip, not throttling.
+BUCKET = 10**9
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--name", default=f"{datetime.now(UTC):%Y%m%d}-{os.cpu_count()}cpu")
+    parser.add_argument("--requests", type=int, default=2000, help="measured requests per case")
+    parser.add_argument("--steps", type=int, default=2000, help="measured calls per step")
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight over HTTP")
+    parser.add_argument("--skip-http", action="store_true", help="only the in-process scenarios")
+    return parser.parse_args(argv)
+
+
+def bench_settings(db_url: str, redis_url: str) -> Settings:
+    return Settings(
+        environment="production",
+        database_url=db_url,
+        redis_url=redis_url,
+        log_level="WARNING",
+        cost_bucket_size=BUCKET,
+        cost_restore_rate=BUCKET,
+    )
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    return {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "STORMCOM_ENVIRONMENT": settings.environment,
+        "STORMCOM_LOG_LEVEL": settings.log_level,
+        "STORMCOM_COST_BUCKET_SIZE": str(settings.cost_bucket_size),
+        "STORMCOM_COST_RESTORE_RATE": str(settings.cost_restore_rate),
+    }
+
+
+async def redis_version(url: str) -> str:
+    client = Redis.from_url(url)
+    try:
+        info = await client.info("server")
+        return str(info.get("redis_version", "?"))
+    finally:
+        await client.aclose()
+
+
+def git_revision() -> str:
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{rev}{' (uncommitted changes)' if dirty else ''}"
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+async def measure(args: argparse.Namespace) -> tuple[list[Measurement], dict[str, Any]]:
+    load_before = load_average()
+    db_url, redis_url = database.bench_urls()
+    settings = bench_settings(db_url, redis_url)
+    print(f"bench: preparing {database.BENCH_DATABASE} (drop, create, migrate, seed)", file=sys.stderr)
+    credentials = await database.prepare(settings)
+    shop = next(d for d in load_documents() if d.name == "Shop")
+    tokens = {"storefront": credentials["storefront_token"], "admin": credentials["admin_token"]}
+
+    results: list[Measurement] = []
+    app = create_app(settings)
+    state = app.state.gateway
+    try:
+        print("bench: in-process requests", file=sys.stderr)
+        results += await inprocess.requests(
+            app, shop_id=shop.id, shop_body=shop.body, n=args.requests, warmup=args.warmup, **tokens
+        )
+        print("bench: in-process steps", file=sys.stderr)
+        results += await inprocess.steps(
+            state, shop_body=shop.body, admin=tokens["admin"], n=args.steps, warmup=args.warmup
+        )
+    finally:
+        await state.db.dispose()
+        await state.redis.aclose()
+
+    if not args.skip_http:
+        print("bench: HTTP requests through uvicorn", file=sys.stderr)
+        with over_http.server(server_env(settings)) as (base, pid):
+            results += await over_http.requests(
+                base,
+                pid,
+                shop_id=shop.id,
+                shop_body=shop.body,
+                n=args.requests,
+                warmup=args.warmup,
+                concurrency=args.concurrency,
+                **tokens,
+            )
+
+    env = {
+        "date (UTC)": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "revision": git_revision(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}",
+        "load average 1/5/15 min": f"{load_before} before, {load_average()} after",
+        "python": platform.python_version(),
+        "postgresql": database.server_version(db_url),
+        "redis": await redis_version(redis_url),
+        "settings": "environment=production, log level WARNING (no access log), cost bucket never empty",
+        "in-process": f"httpx.ASGITransport, one request at a time, {args.warmup} warm-up calls per case",
+        "HTTP": (
+            "uvicorn (1 process, uvloop/httptools when installed) in a subprocess on 127.0.0.1, "
+            f"httpx.AsyncClient with {args.concurrency} requests in flight on the same machine"
+        ),
+    }
+    return results, env
+
+
+def render(name: str, results: list[Measurement], env: dict[str, Any], elapsed: float) -> str:
+    rows = as_json(results)
+    return "\n".join(
+        [
+            f"# Benchmark `{name}`",
+            "",
+            "Produced by `make bench` (`python -m bench`). Latencies per request (per call for the steps);",
+            "req/s (ops/s) is measured requests divided by the wall time of the case. `Shop` is",
+            "`persisted_queries/shop.graphql`, sent by id (`extensions.persistedQuery`) or as raw text.",
+            "Every case checks each answer: a 200 with `data` and no `errors`, or the run stops.",
+            "",
+            markdown_table(rows),
+            "",
+            environment_table(env),
+            "",
+            f"Whole run, including database setup: {elapsed:.1f} s.",
+            "",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    results, env = asyncio.run(measure(args))
+    elapsed = time.perf_counter() - started
+    text = render(args.name, results, env, elapsed)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
+    payload = {"name": args.name, "environment": env, "results": as_json(results), "elapsed_s": elapsed}
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"bench: wrote {RESULTS / args.name}.md and .json", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The benchmark's own database: dropped, recreated, migrated and seeded with the demo stores."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from gateway.migrate import upgrade
+from gateway.seed import seed
+from gateway.settings import Settings
+
+BENCH_DATABASE = "stormcom_bench"
+DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/stormcom"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def bench_urls() -> tuple[str, str]:
+    """DATABASE_URL with the database swapped for stormcom_bench, and REDIS_URL as given."""
+    base = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    parts = urlsplit(base)
+    for url in (base, os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL):
+        host = urlsplit(url).hostname
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise SystemExit(f"bench: refusing to run against {host}; it only talks to 127.0.0.1")
+    db_url = urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DATABASE}", parts.query, ""))
+    return db_url, os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+
+
+def recreate(db_url: str) -> None:
+    parts = urlsplit(db_url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_version(db_url: str) -> str:
+    parts = urlsplit(db_url)
+    plain = urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
+    with psycopg.connect(plain) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]) if row else "?"
+
+
+async def prepare(settings: Settings) -> dict[str, Any]:
+    """Recreate, migrate and seed; return the demo store's credentials (tokens of each kind)."""
+    recreate(settings.owner_url)
+    upgrade(settings.owner_url)
+    return await seed(settings, {})
