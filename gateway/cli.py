@@ -41,7 +41,7 @@ def migrate(revision: str = "head") -> None:
 
 @app.command()
 def seed(credentials: Path = ROOT / "var" / "demo-credentials.json") -> None:
-    """Create the demo stores, staff and tokens (idempotent); write the tokens to var/demo-credentials.json."""
+    """Create the demo stores, staff and tokens (idempotent); write tokens to var/demo-credentials.json."""
     from gateway.seed import seed as run_seed
 
     previous = json.loads(credentials.read_text()) if credentials.exists() else {}

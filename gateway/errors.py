@@ -16,6 +16,11 @@ def present(error: GraphQLError, request_id: str) -> dict[str, Any]:
     original = error.original_error
     formatted: dict[str, Any] = dict(error.formatted)
     if original is None or isinstance(original, GraphQLError):
+        # Every error a client sees carries a code; one raised by graphql-core while coercing a value
+        # (a malformed ID, a wrong enum) has none of its own.
+        extensions = dict(formatted.get("extensions") or {})
+        extensions.setdefault("code", "BAD_USER_INPUT")
+        formatted["extensions"] = extensions
         return formatted
     if isinstance(original, DomainError):
         formatted["extensions"] = {

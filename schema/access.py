@@ -121,7 +121,7 @@ class ApiTokenCreateInput:
     name: str = strawberry.field(description="A label for people.")
     kind: TokenKind = strawberry.field(description="storefront, admin or partner.")
     scopes: list[str] = strawberry.field(default_factory=list, description="Scopes to grant.")
-    role_id: relay.GlobalID | None = strawberry.field(
+    role_id: strawberry.ID | None = strawberry.field(
         default=None, description="A role whose permissions to add."
     )
     expires_at: datetime | None = strawberry.field(default=None, description="Expiry; never when null.")
@@ -155,7 +155,7 @@ class RolePayload:
 
 @strawberry.type(description="The result of roleDelete.")
 class RoleDeletePayload:
-    deleted_id: relay.GlobalID | None = strawberry.field(description="The id of the deleted role.")
+    deleted_id: strawberry.ID | None = strawberry.field(description="The id of the deleted role.")
     errors: list[AccessError] = strawberry.field(description="Why nothing changed, if so.")
 
 
@@ -205,7 +205,7 @@ class AccessMutation:
         )
 
     @strawberry.mutation(description="Revoke an API token at once.", extensions=requires("tokens:manage"))
-    async def api_token_revoke(self, info: Info, id: relay.GlobalID) -> ApiTokenRevokePayload:
+    async def api_token_revoke(self, info: Info, id: strawberry.ID) -> ApiTokenRevokePayload:
         out = await api_token_revoke(info.context, id=str(id))
         return ApiTokenRevokePayload(
             api_token=ApiTokenNode.from_model(out.result) if out.result else None,
@@ -226,7 +226,7 @@ class AccessMutation:
     async def role_update(
         self,
         info: Info,
-        id: relay.GlobalID,
+        id: strawberry.ID,
         permissions: list[str],
     ) -> RolePayload:
         out = await role_update(info.context, id=str(id), permissions=permissions)
@@ -239,7 +239,7 @@ class AccessMutation:
         description="Delete a role; tokens holding it lose its permissions.",
         extensions=requires("tokens:manage"),
     )
-    async def role_delete(self, info: Info, id: relay.GlobalID) -> RoleDeletePayload:
+    async def role_delete(self, info: Info, id: strawberry.ID) -> RoleDeletePayload:
         out = await role_delete(info.context, id=str(id))
         return RoleDeletePayload(
             deleted_id=id if out.result else None,

@@ -23,7 +23,9 @@ class AuditEntry:
     actor: str = strawberry.field(description="The caller, e.g. token:stc_ad_XXXX.")
     operation: str = strawberry.field(description="The mutation field name.")
     input_summary: JSON = strawberry.field(description="The arguments, secrets redacted.")
-    result: str = strawberry.field(description="ok, rejected or failed.")
+    result: str = strawberry.field(
+        description="ok, rejected (payload errors), denied (permission) or failed (fault)."
+    )
     result_detail: JSON = strawberry.field(description="Error codes for a rejected or failed mutation.")
     request_id: str = strawberry.field(description="X-Request-ID of the request.")
     hash: str = strawberry.field(description="Hex sha256 chaining this row to the previous one.")

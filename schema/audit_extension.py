@@ -24,8 +24,8 @@ _MAX_STRING = 200
 
 
 def summarize(value: Any, key: str = "") -> Any:
-    if any(word in key.lower() for word in _SECRET_WORDS) and isinstance(value, str):
-        return "[redacted]"
+    if value is not None and any(word in key.lower() for word in _SECRET_WORDS):
+        return "[redacted]"  # the whole value, however nested: a secret's shape is a secret too
     if isinstance(value, dict):
         return {k: summarize(v, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -66,7 +66,9 @@ class AuditExtension(FieldExtension):
             result = await next_(source, info, **kwargs)
         except Exception as exc:
             if not draft.written:
-                await record_unwritten(ctx, draft, result="failed", codes=[_code_of(exc)])
+                code = _code_of(exc)
+                result = "denied" if code in ("FORBIDDEN", "UNAUTHENTICATED") else "failed"
+                await record_unwritten(ctx, draft, result=result, codes=[code])
             raise
         finally:
             ctx.audit = None

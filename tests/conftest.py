@@ -81,9 +81,7 @@ async def tables(owner_engine: AsyncEngine) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-async def clean_state(
-    owner_engine: AsyncEngine, tables: list[str], settings: Settings
-) -> None:
+async def clean_state(owner_engine: AsyncEngine, tables: list[str], settings: Settings) -> None:
     async with owner_engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
     redis = Redis.from_url(settings.redis_url)

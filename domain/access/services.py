@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.access.errors import AccessErrorCode
 from domain.access.models import ApiToken, Permission, Role, RolePermission, TokenKind
 from domain.access.principal import new_secret
+from domain.access.queries import permissions_by_role
 from domain.errors import DomainError
 from domain.text import Text
 from domain.uow import UnitOfWork
@@ -59,17 +60,40 @@ async def _check_permissions(uow: UnitOfWork, codes: Sequence[str], field: str) 
     return wanted
 
 
-async def create_token(uow: UnitOfWork, data: TokenInput, *, created_by: str) -> tuple[ApiToken, str]:
-    """Create a token; the plaintext is returned once and never stored."""
+def _check_grantable(codes: Sequence[str], grantor: frozenset[str] | None, field: str) -> None:
+    """A caller can hand out only what it holds; `grantor` None is the platform itself (seed, CLI)."""
+    if grantor is None:
+        return
+    beyond = sorted(set(codes) - grantor)
+    if beyond:
+        raise DomainError(
+            AccessErrorCode.SCOPE_NOT_GRANTABLE,
+            f"cannot grant permission(s) the caller does not hold: {', '.join(beyond)}",
+            field=field,
+        )
+
+
+async def create_token(
+    uow: UnitOfWork, data: TokenInput, *, created_by: str, grantor: frozenset[str] | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; the plaintext is returned once and never stored.
+
+    With `grantor` (the calling token's scopes) the new token may hold only scopes the caller holds,
+    directly or through its role.
+    """
     scopes = await _check_permissions(uow, data.scopes, "scopes")
+    _check_grantable(scopes, grantor, "scopes")
     if data.kind is TokenKind.STOREFRONT and (set(scopes) - STOREFRONT_GRANTABLE or data.role_id):
         raise DomainError(
             AccessErrorCode.SCOPE_NOT_GRANTABLE,
             "storefront tokens are public and carry no scopes",
             field="scopes",
         )
-    if data.role_id is not None and await uow.session.get(Role, data.role_id) is None:
-        raise DomainError(AccessErrorCode.NOT_FOUND, "role not found", field="roleId")
+    if data.role_id is not None:
+        if await uow.session.get(Role, data.role_id) is None:
+            raise DomainError(AccessErrorCode.NOT_FOUND, "role not found", field="roleId")
+        (role_codes,) = await permissions_by_role(uow.session, [data.role_id])
+        _check_grantable(role_codes, grantor, "roleId")
     if data.expires_at is not None and data.expires_at <= uow.clock():
         raise DomainError(AccessErrorCode.INVALID, "expiry must be in the future", field="expiresAt")
     secret = new_secret(data.kind)
@@ -101,8 +125,9 @@ async def revoke_token(uow: UnitOfWork, token_id: uuid.UUID) -> ApiToken:
     return token
 
 
-async def create_role(uow: UnitOfWork, data: RoleInput) -> Role:
+async def create_role(uow: UnitOfWork, data: RoleInput, *, grantor: frozenset[str] | None = None) -> Role:
     permissions = await _check_permissions(uow, data.permissions, "permissions")
+    _check_grantable(permissions, grantor, "permissions")
     role = Role(id=uuid.uuid4(), name=data.name.strip(), description=data.description)
     uow.session.add(role)
     try:
@@ -116,11 +141,14 @@ async def create_role(uow: UnitOfWork, data: RoleInput) -> Role:
     return role
 
 
-async def update_role_permissions(uow: UnitOfWork, role_id: uuid.UUID, permissions: Sequence[str]) -> Role:
+async def update_role_permissions(
+    uow: UnitOfWork, role_id: uuid.UUID, permissions: Sequence[str], *, grantor: frozenset[str] | None = None
+) -> Role:
     role = await uow.session.get(Role, role_id, with_for_update=True)
     if role is None:
         raise DomainError(AccessErrorCode.NOT_FOUND, "role not found", field="id")
     codes = await _check_permissions(uow, permissions, "permissions")
+    _check_grantable(codes, grantor, "permissions")
     await uow.session.execute(delete(RolePermission).where(RolePermission.role_id == role_id))
     uow.session.add_all(RolePermission(role_id=role.id, permission_code=code) for code in codes)
     await uow.session.flush()

@@ -341,8 +341,11 @@ def security_upgrade() -> None:
                  t.expires_at, t.revoked_at, s.status
           FROM api_tokens t JOIN stores s ON s.id = t.store_id
           WHERE t.token_hash = p_hash;
+          -- Only a use that authenticates counts: not a revoked or expired token, nor one of a closed store.
           UPDATE api_tokens u SET last_used_at = now()
-          WHERE u.token_hash = p_hash AND u.revoked_at IS NULL
+          FROM stores s
+          WHERE u.token_hash = p_hash AND s.id = u.store_id AND s.status = 'active'
+            AND u.revoked_at IS NULL AND (u.expires_at IS NULL OR u.expires_at > now())
             AND (u.last_used_at IS NULL OR u.last_used_at < now() - interval '60 seconds');
         END $$;
         """

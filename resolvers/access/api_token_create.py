@@ -36,6 +36,8 @@ async def api_token_create(
         }
     )
     async with ctx.uow() as uow:
-        token, secret = await create_token(uow, data, created_by=ctx.principal.actor)
+        token, secret = await create_token(
+            uow, data, created_by=ctx.principal.actor, grantor=ctx.principal.scopes
+        )
         await uow.commit()
     return CreatedToken(token, secret)

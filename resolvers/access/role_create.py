@@ -10,6 +10,6 @@ from resolvers.errors import translate
 async def role_create(ctx: Context, *, name: str, description: str, permissions: list[str]) -> Role:
     data = RoleInput(name=name, description=description, permissions=permissions)
     async with ctx.uow() as uow:
-        role = await create_role(uow, data)
+        role = await create_role(uow, data, grantor=ctx.principal.scopes)
         await uow.commit()
     return role

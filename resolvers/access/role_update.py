@@ -11,6 +11,6 @@ from resolvers.ids import require_id
 async def role_update(ctx: Context, *, id: str, permissions: list[str]) -> Role:
     role_id = require_id(id, "Role", field="id")
     async with ctx.uow() as uow:
-        role = await update_role_permissions(uow, role_id, permissions)
+        role = await update_role_permissions(uow, role_id, permissions, grantor=ctx.principal.scopes)
         await uow.commit()
     return role

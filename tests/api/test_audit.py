@@ -107,7 +107,7 @@ async def test_each_mutation_outcome_writes_one_audit_row(
             "actor": weak_actor,
             "operation": "roleCreate",
             "input_summary": {"input": {"name": "root", "description": "", "permissions": []}},
-            "result": "failed",
+            "result": "denied",
             "result_detail": {"codes": ["FORBIDDEN"]},
             "request_id": forbidden_id,
         },

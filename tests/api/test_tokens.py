@@ -522,3 +522,39 @@ async def test_each_successful_mutation_writes_one_event_carrying_the_request_id
         await count(owner_engine, "outbox_events", a.id)
         == len([e for e in events_before if e["store_id"] == a.id]) + 1
     )
+
+
+async def test_a_caller_cannot_grant_what_it_does_not_hold(
+    client, make_store: MakeStore, owner_engine
+) -> None:
+    a = await make_store("a")
+    manager = await a.token(TokenKind.ADMIN, ["tokens:manage"], "manager")
+    before = await count(owner_engine, "api_tokens", a.id)
+
+    escalate = await gql(
+        client,
+        manager,
+        'mutation { apiTokenCreate(input: {name: "root", kind: ADMIN, scopes: ["refunds:write"]})'
+        " { apiToken { id } errors { field code } } }",
+    )
+    role = await gql(
+        client,
+        manager,
+        'mutation { roleCreate(input: {name: "root", permissions: ["refunds:write"]})'
+        ' { role { id } errors { field code } } }',
+    )
+    own = await gql(
+        client,
+        manager,
+        'mutation { apiTokenCreate(input: {name: "peer", kind: ADMIN, scopes: ["tokens:manage"]})'
+        " { apiToken { id } errors { code } } }",
+    )
+
+    assert escalate.json()["data"]["apiTokenCreate"]["errors"] == [
+        {"field": "scopes", "code": "SCOPE_NOT_GRANTABLE"}
+    ]
+    assert role.json()["data"]["roleCreate"]["errors"] == [
+        {"field": "permissions", "code": "SCOPE_NOT_GRANTABLE"}
+    ]
+    assert own.json()["data"]["apiTokenCreate"]["errors"] == []
+    assert await count(owner_engine, "api_tokens", a.id) == before + 1
