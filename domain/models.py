@@ -2,6 +2,26 @@
 
 from domain.access.models import ApiToken, Permission, Role, RolePermission
 from domain.audit.models import AuditEntry
+from domain.catalog.models import (
+    Attribute,
+    Brand,
+    BundleItem,
+    Category,
+    Collection,
+    CollectionProduct,
+    Product,
+    ProductAttributeValue,
+    ProductMedia,
+    ProductOption,
+    ProductSummary,
+    ProductType,
+    ProductVariant,
+    Review,
+    StockLevel,
+    SummaryPrice,
+    Translation,
+    VariantPrice,
+)
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
@@ -9,16 +29,34 @@ from domain.tenancy.models import Membership, Organization, Store, User
 
 __all__ = [
     "ApiToken",
+    "Attribute",
     "AuditEntry",
     "Base",
+    "Brand",
+    "BundleItem",
+    "Category",
+    "Collection",
+    "CollectionProduct",
     "Membership",
     "Organization",
     "OutboxEvent",
     "Permission",
     "PersistedDocument",
     "ProcessedEvent",
+    "Product",
+    "ProductAttributeValue",
+    "ProductMedia",
+    "ProductOption",
+    "ProductSummary",
+    "ProductType",
+    "ProductVariant",
+    "Review",
     "Role",
     "RolePermission",
+    "StockLevel",
     "Store",
+    "SummaryPrice",
+    "Translation",
     "User",
+    "VariantPrice",
 ]
