@@ -17,9 +17,7 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
     # Autogenerate compares models only: partitions, and indexes written in SQL, are not in the models.
     if type_ == "table" and reflected and compare_to is None:
         return False
-    if type_ == "index" and reflected and compare_to is None:
-        return False
-    return True
+    return not (type_ == "index" and reflected and compare_to is None)
 
 
 def run_migrations_online() -> None:

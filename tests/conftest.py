@@ -29,11 +29,15 @@ KEEP = {"alembic_version", "permissions"}
 def _test_urls() -> tuple[str, str]:
     base = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/stormcom")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Several checkouts may test at once on one machine: each takes a slot with its own databases.
+    slot = int(os.environ.get("STORMCOM_TEST_SLOT", "0"))
     parts = urlsplit(base)
-    db_url = urlunsplit((parts.scheme, parts.netloc, f"/stormcom_test_{worker}", "", ""))
+    name = f"stormcom_test_{worker}" if slot == 0 else f"stormcom_test_s{slot}_{worker}"
+    db_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
     redis_base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     rparts = urlsplit(redis_base)
-    index = 9 + (int(worker[2:]) if worker.startswith("gw") else 0)
+    n = int(worker[2:]) if worker.startswith("gw") else 0
+    index = 9 + n if slot == 0 else (1 + 2 * (slot - 1) + n) % 16
     return db_url, urlunsplit((rparts.scheme, rparts.netloc, f"/{index}", "", ""))
 
 

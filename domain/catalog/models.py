@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     BigInteger,
-    Computed,
     Boolean,
+    Computed,
     Date,
     DateTime,
     Enum,
@@ -216,7 +216,7 @@ class ProductAttributeValue(TenantScoped, Base):
 
 
 class BundleItem(TenantScoped, Base):
-    """A bundle product is sold as one item made of these variants; its stock is the minimum its parts allow."""
+    """A bundle product is sold as one item made of these variants; its stock is the least its parts allow."""
 
     __tablename__ = "bundle_items"
 
