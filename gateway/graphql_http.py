@@ -321,6 +321,8 @@ class GraphQLHTTP:
             redis=state.redis,
             documents=state.preparer,
             default_page_size=state.settings.default_page_size,
+            locale=requested_locale(request.headers.get("accept-language")),
+            currency=requested_currency(request.headers.get("x-currency")),
         )
         result = execute(
             state.schema._schema,
@@ -342,6 +344,21 @@ class GraphQLHTTP:
         body["data"] = result.data
         body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
         return self.respond(media, 200, body), "error" if result.errors else "ok"
+
+
+def requested_locale(header: str | None) -> str | None:
+    """The first language of an Accept-Language header as a lower-case tag ("bn", "en-us"), or None."""
+    if not header:
+        return None
+    first = header.split(",", 1)[0].split(";", 1)[0].strip().lower()
+    if not first or first == "*" or len(first) > 16:
+        return None
+    return first if all(c.isalnum() or c == "-" for c in first) else None
+
+
+def requested_currency(header: str | None) -> str | None:
+    code = (header or "").strip().upper()
+    return code if len(code) == 3 and code.isalpha() else None
 
 
 def _execution_started(result: ExecutionResult) -> bool:

@@ -30,6 +30,10 @@ class Context:
     redis: Redis
     documents: DocumentAnalyser
     default_page_size: int = 20
+    # What the request asked for by header (`Accept-Language`, `X-Currency`); resolvers fall back to the
+    # store's defaults, and an operation's `@inContext` overrides both.
+    locale: str | None = None
+    currency: str | None = None
     event_channel_prefix: str = "stormcom:events"
     audit: AuditDraft | None = None
     cache_tags: set[str] = field(default_factory=set)
