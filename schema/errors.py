@@ -9,6 +9,7 @@ from typing import TypeVar
 import strawberry
 
 from domain.access.errors import AccessErrorCode
+from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from resolvers.errors import UserError
@@ -21,6 +22,9 @@ StoreErrorCodeEnum = strawberry.enum(
 )
 DocumentErrorCodeEnum = strawberry.enum(
     DocumentErrorCode, name="DocumentErrorCode", description="Persisted document errors."
+)
+CatalogErrorCodeEnum = strawberry.enum(
+    CatalogErrorCode, name="CatalogErrorCode", description="Catalog errors."
 )
 
 T = TypeVar("T")
@@ -58,6 +62,15 @@ class DocumentError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: DocumentErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a catalog mutation changed nothing.")
+class CatalogError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: CatalogErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

@@ -1,0 +1,1 @@
+"""Catalog types, storefront queries and admin mutations."""
