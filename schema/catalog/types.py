@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from strawberry import relay
@@ -17,13 +18,18 @@ from domain.catalog import models
 from resolvers.context import Context
 
 Info = strawberry.Info[Context, None]
+JSON = strawberry.scalars.JSON
 
-ProductStatus = strawberry.enum(models.ProductStatus, name="ProductStatus", description="Product visibility.")
-AttributeKind = strawberry.enum(models.AttributeKind, name="AttributeKind", description="Value type.")
-CollectionKind = strawberry.enum(
-    models.CollectionKind, name="CollectionKind", description="Manual or rule-based."
-)
-ReviewStatus = strawberry.enum(models.ReviewStatus, name="ReviewStatus", description="Moderation state.")
+strawberry.enum(models.ProductStatus, name="ProductStatus", description="Product visibility.")
+strawberry.enum(models.AttributeKind, name="AttributeKind", description="Value type.")
+strawberry.enum(models.CollectionKind, name="CollectionKind", description="Manual or rule-based.")
+strawberry.enum(models.ReviewStatus, name="ReviewStatus", description="Moderation state.")
+
+
+ProductStatus = models.ProductStatus
+AttributeKind = models.AttributeKind
+CollectionKind = models.CollectionKind
+ReviewStatus = models.ReviewStatus
 
 
 @strawberry.type(description="An amount of money in minor units (poisha for BDT) with its currency.")
@@ -87,7 +93,7 @@ class Collection(relay.Node):
     slug: str
     description: str
     kind: CollectionKind
-    rules: strawberry.scalars.JSON
+    rules: JSON
 
     @classmethod
     def from_model(cls, m: models.Collection) -> Collection:
@@ -97,7 +103,7 @@ class Collection(relay.Node):
             slug=m.slug,
             description=m.description,
             kind=m.kind,
-            rules=m.rules or {},
+            rules=cast(JSON, m.rules or {}),
         )
 
 
@@ -108,7 +114,7 @@ class Attribute(relay.Node):
     name: str
     kind: AttributeKind
     filterable: bool
-    choices: strawberry.scalars.JSON
+    choices: JSON
 
     @classmethod
     def from_model(cls, m: models.Attribute) -> Attribute:
@@ -118,7 +124,7 @@ class Attribute(relay.Node):
             name=m.name,
             kind=m.kind,
             filterable=m.filterable,
-            choices=list(m.choices or []),
+            choices=cast(JSON, list(m.choices or [])),
         )
 
 
