@@ -36,6 +36,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight over HTTP")
     parser.add_argument("--skip-http", action="store_true", help="only the in-process scenarios")
+    parser.add_argument(
+        "--suite",
+        choices=("all", "foundation", "storefront"),
+        default="all",
+        help="foundation: the request path on the Shop query; storefront: the catalog under wrk",
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="wrk duration per storefront case")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn processes")
     return parser.parse_args(argv)
 
 

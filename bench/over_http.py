@@ -37,23 +37,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """Run the gateway (one uvicorn process, no worker) until the block ends; yield its URL and pid."""
+def server(
+    env: dict[str, str],
+    *,
+    app: str = "gateway.app:create_app",
+    factory: bool = True,
+    workers: int = 1,
+    production: bool = False,
+) -> Iterator[tuple[str, int]]:
+    """Run an ASGI app under uvicorn until the block ends; yield its URL and the (master) pid. `production`
+    is how it is deployed: uvloop and httptools, `workers` processes sharing the socket."""
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "gateway.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--no-access-log", "--log-level", "warning"]
+    if factory:
+        cmd.append("--factory")
+    if production:
+        cmd += ["--loop", "uvloop", "--http", "httptools", "--workers", str(workers)]
     proc = subprocess.Popen(cmd, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:

@@ -72,7 +72,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def as_json(measurements: list[Measurement]) -> list[dict[str, Any]]:
+def as_json(measurements: list[Measurement] | list[Measurement | Reported]) -> list[dict[str, Any]]:
     return [m.summary() for m in measurements]
 
 
@@ -80,3 +80,32 @@ def environment_table(env: dict[str, Any]) -> str:
     lines = ["| | |", "|---|---|"]
     lines.extend(f"| {key} | {value} |" for key, value in env.items())
     return "\n".join(lines)
+
+
+@dataclass
+class Reported:
+    """A case measured by an external load generator that reports percentiles itself (wrk)."""
+
+    scenario: str
+    case: str
+    concurrency: int
+    n: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    throughput: float
+    note: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "case": self.case,
+            "n": self.n,
+            "concurrency": self.concurrency,
+            "p50_ms": round(self.p50_ms, 3),
+            "p95_ms": round(self.p95_ms, 3),
+            "p99_ms": round(self.p99_ms, 3),
+            "mean_ms": math.nan,
+            "throughput_per_s": round(self.throughput, 1),
+            "note": self.note,
+        }
