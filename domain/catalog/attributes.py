@@ -131,11 +131,7 @@ def typed_value(attribute: Attribute, value: Any) -> TypedValue:
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError("expected a number") from None
-        if (
-            not number.is_finite()
-            or abs(number) >= _NUMBER_LIMIT
-            or (isinstance(value, float) and math.isnan(value))
-        ):
+        if not number.is_finite() or abs(number) >= _NUMBER_LIMIT:
             raise ValueError("number out of range")
         return TypedValue(number_value=number)
     if kind is AttributeKind.BOOLEAN:
