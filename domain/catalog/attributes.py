@@ -162,7 +162,7 @@ def typed_value(attribute: Attribute, value: Any) -> TypedValue:
 
 async def set_attribute_values(
     uow: UnitOfWork, product_id: uuid.UUID, values: Sequence[AttributeValueInput]
-) -> list[ProductAttributeValue]:
+) -> list[tuple[Attribute, ProductAttributeValue]]:
     """Set (or, with a null value, remove) the product's values of the given attributes; others stay.
     Returns every value the product has afterwards."""
     product = await require(uow, Product, product_id, field="productId", lock=True)
@@ -220,13 +220,17 @@ async def set_attribute_values(
     return await product_attribute_values(uow, product.id)
 
 
-async def product_attribute_values(uow: UnitOfWork, product_id: uuid.UUID) -> list[ProductAttributeValue]:
-    rows = await uow.session.scalars(
-        select(ProductAttributeValue)
+async def product_attribute_values(
+    uow: UnitOfWork, product_id: uuid.UUID
+) -> list[tuple[Attribute, ProductAttributeValue]]:
+    """The product's values with their attributes, by attribute code."""
+    rows = await uow.session.execute(
+        select(Attribute, ProductAttributeValue)
+        .join(ProductAttributeValue, ProductAttributeValue.attribute_id == Attribute.id)
         .where(ProductAttributeValue.product_id == product_id)
-        .order_by(ProductAttributeValue.attribute_id)
+        .order_by(Attribute.code)
     )
-    return list(rows.all())
+    return [(a, v) for a, v in rows.tuples().all()]
 
 
 def plain_value(attribute: Attribute, row: ProductAttributeValue) -> Any:

@@ -83,3 +83,12 @@ async def delete_variant(uow: UnitOfWork, variant_id: uuid.UUID) -> None:
     await uow.session.delete(variant)
     await flush_in_use(uow, "the variant is still referenced", field="id")
     uow.emit(events.VARIANT_DELETED, {"id": str(variant_id), "product_ids": affected})
+
+
+async def variants_by_id(uow: UnitOfWork, ids: list[uuid.UUID]) -> list[ProductVariant]:
+    """The variants with these ids, in the order asked (missing ones left out)."""
+    found = {
+        v.id: v
+        for v in (await uow.session.scalars(select(ProductVariant).where(ProductVariant.id.in_(ids)))).all()
+    }
+    return [found[i] for i in ids if i in found]
