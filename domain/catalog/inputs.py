@@ -4,7 +4,7 @@ the services. Update inputs tell "not given" from "set to null" by `model_fields
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -68,7 +68,7 @@ class ProductFields(BaseModel):
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("must carry a time zone")
-        return value
+        return None if value is None else value.astimezone(UTC)
 
     @model_validator(mode="after")
     def _not_null(self) -> ProductFields:
