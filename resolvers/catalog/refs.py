@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, create_model
 
 from resolvers.errors import camel
 from resolvers.ids import require_id
+
+T = TypeVar("T", bound=BaseModel)
 
 # input key → the GraphQL type its global id must name
 REFERENCES = {
@@ -29,3 +34,17 @@ def decode_refs(values: dict[str, Any], *, prefix: str = "") -> dict[str, Any]:
 
 def decode_list(items: list[dict[str, Any]], *, field: str) -> list[dict[str, Any]]:
     return [decode_refs(item, prefix=f"{field}.{i}.") for i, item in enumerate(items)]
+
+
+@functools.cache
+def _list_model(item_type: type[BaseModel], field: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {field: (list[item_type], ...)}  # type: ignore[valid-type]
+    model: type[BaseModel] = create_model(f"{item_type.__name__}List", **fields)
+    return model
+
+
+def validate_list(item_type: type[T], items: list[dict[str, Any]], *, field: str) -> list[T]:
+    """Validate a list argument so that errors name it: `options.0.values`, not `0.values`."""
+    model = _list_model(item_type, field)
+    validated: list[T] = getattr(model.model_validate({field: items}), field)
+    return validated

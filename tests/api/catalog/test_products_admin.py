@@ -204,7 +204,10 @@ async def test_delete_removes_the_product_and_emits_the_event(
     assert payload == {"deletedId": product["id"], "errors": []}
     assert await count(owner_engine, "products") == 0
     pid = str(decode_global_id(product["id"], "Product"))
-    assert (await events(owner_engine, "product."))[-1] == ("product.deleted", {"id": pid, "product_ids": [pid]})
+    assert (await events(owner_engine, "product."))[-1] == (
+        "product.deleted",
+        {"id": pid, "product_ids": [pid]},
+    )
     again = await call(client, a.admin, PRODUCT_DELETE, {"id": product["id"]})
     assert codes(again) == [("id", "NOT_FOUND")]
 
