@@ -19,11 +19,17 @@ from tests.fixtures.catalog_admin import (
 from tests.fixtures.database import count, fetch, outbox
 from tests.fixtures.tenancy import MakeStore, gql
 
-TYPE_CREATE = "mutation T($n: String!) { productTypeCreate(name: $n) { productType { id name } errors { field code } } }"
+TYPE_CREATE = """
+mutation T($n: String!) { productTypeCreate(name: $n) { productType { id name } errors { field code } } }"""
 TYPE_UPDATE = """
-mutation T($id: ID!, $n: String!) { productTypeUpdate(id: $id, name: $n) { productType { id name } errors { field code } } }"""
+mutation T($id: ID!, $n: String!) {
+  productTypeUpdate(id: $id, name: $n) { productType { id name } errors { field code } }
+}"""
 TYPE_DELETE = "mutation T($id: ID!) { productTypeDelete(id: $id) { deletedId errors { field code } } }"
-BRAND_CREATE = "mutation B($input: BrandCreateInput!) { brandCreate(input: $input) { brand { id slug } errors { field code } } }"
+BRAND_CREATE = """
+mutation B($input: BrandCreateInput!) {
+  brandCreate(input: $input) { brand { id slug } errors { field code } }
+}"""
 
 
 async def test_create_makes_a_bengali_slug_cleans_html_and_tags_and_emits_the_event(
