@@ -10,7 +10,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import ARRAY, String, delete, select
+from sqlalchemy import cast as cast_sql
+from sqlalchemy.dialects.postgresql import array as pg_array
 
 from domain.catalog import events
 from domain.catalog.errors import CatalogErrorCode
@@ -82,7 +84,9 @@ async def update_attribute(uow: UnitOfWork, attribute_id: uuid.UUID, data: Attri
                 select(ProductAttributeValue.product_id)
                 .where(
                     ProductAttributeValue.attribute_id == attribute.id,
-                    ProductAttributeValue.choice_values.overlap(sorted(removed)),
+                    ProductAttributeValue.choice_values.op("&&")(
+                        cast_sql(pg_array(sorted(removed)), ARRAY(String(100)))
+                    ),
                 )
                 .limit(1)
             )
