@@ -37,7 +37,7 @@ from typing import Literal, TypeVar
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from domain.catalog import brands, media, prices, products, stock, variants
+from domain.catalog import brands, events, media, prices, products, stock, variants
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.import_formats import (
     ImportIssue,
@@ -59,6 +59,7 @@ from domain.catalog.inputs import (
     VariantFields,
 )
 from domain.catalog.models import Category, Product, ProductStatus, ProductVariant
+from domain.catalog.writes import affected_by_variant
 from domain.errors import DomainError, DomainErrors
 from domain.tenancy.services import current_store
 from domain.text import slugify
@@ -156,8 +157,13 @@ async def _import_product(
         report.products_created += 1
     else:
         report.products_updated += 1
-    for variant in record.variants:
-        step = _upsert_variant(uow, product, variant, currency)
+    skus = [v.sku for v in record.variants]
+    known: dict[str, ProductVariant] = {}
+    if skus:
+        rows = await uow.session.scalars(select(ProductVariant).where(ProductVariant.sku.in_(skus)))
+        known = {v.sku: v for v in rows.all()}
+    for position, variant in enumerate(record.variants):
+        step = _upsert_variant(uow, product, variant, currency, known.get(variant.sku), position)
         was_created = await _guarded(uow, record, variant.line, "Variant SKU", report, step)
         if was_created is not None:
             report.variants_created += was_created
@@ -286,16 +292,27 @@ async def _set_options(uow: UnitOfWork, product: Product, record: ProductRecord)
         raise DomainError(exc.code, exc.message, field="Option1 Name") from None
 
 
-async def _upsert_variant(uow: UnitOfWork, product: Product, record: VariantRecord, currency: str) -> bool:
-    """Create or update the variant with the record's SKU; True when created."""
-    existing = await uow.session.scalar(select(ProductVariant).where(ProductVariant.sku == record.sku))
+async def _upsert_variant(
+    uow: UnitOfWork,
+    product: Product,
+    record: VariantRecord,
+    currency: str,
+    existing: ProductVariant | None,
+    position: int,
+) -> bool:
+    """Create or update the variant with the record's SKU, then its price and stock; True when created.
+
+    Prices and stock are written directly: the file's currency is the store's default and the amounts
+    were checked when parsed, so the services' store lookups would only repeat work per row."""
     fields: dict[str, object] = {"sku": record.sku, "option_values": record.option_values}
     if record.grams is not None:
         fields["weight_grams"] = record.grams
     if record.barcode is not None:
         fields["barcode"] = record.barcode
     if existing is None:
+        fields["position"] = position
         variant = await variants.create_variant(uow, product.id, VariantCreateInput.model_validate(fields))
+        affected = [str(product.id)]  # a new variant is part of no bundle yet
     elif existing.product_id != product.id:
         raise DomainError(
             CatalogErrorCode.DUPLICATE_SKU,
@@ -304,12 +321,19 @@ async def _upsert_variant(uow: UnitOfWork, product: Product, record: VariantReco
         )
     else:
         variant = await variants.update_variant(uow, existing.id, VariantFields.model_validate(fields))
+        affected = await affected_by_variant(uow.session, variant)
     if record.price is not None:
         price = PriceInput(currency=currency, amount=record.price, compare_at_amount=record.compare_at)
-        await prices.set_variant_prices(uow, variant.id, [price])
+        await prices.upsert_prices(uow, [(variant.id, price)])
+        uow.emit(
+            events.PRICE_UPDATED, {"id": str(variant.id), "currencies": [currency], "product_ids": affected}
+        )
     if record.inventory is not None:
         level = StockInput(on_hand=record.inventory, allow_backorder=record.allow_backorder)
-        await stock.set_stock_level(uow, variant.id, level)
+        await stock.upsert_stock(uow, variant.id, level)
+        uow.emit(
+            events.STOCK_UPDATED, {"id": str(variant.id), "location": level.location, "product_ids": affected}
+        )
     return existing is None
 
 
