@@ -2,7 +2,8 @@
 
 Parsing checks only what the file alone can tell (required columns, numbers, money, URLs, duplicate
 SKUs in the file); the importer checks the rest against the store. Every problem names its line (the
-CSV line number, header = line 1; in JSON the product's index + 1) and its field.
+CSV line number, header = line 1; in JSON the product's position, from 1) and its field, by the CSV
+column name in both formats (JSON keys map one to one: `price` is "Variant Price").
 """
 
 from __future__ import annotations
@@ -299,11 +300,11 @@ def parse_json(text: str, *, currency: str) -> ParsedFile:
     seen: set[str] = set()
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not str(item.get("handle") or "").strip():
-            collect.issue(index, "handle", "each product needs a handle", "")
+            collect.issue(index, "Handle", "each product needs a handle", "")
             continue
         handle = str(item["handle"]).strip()
         if handle in seen:
-            collect.issue(index, "handle", f"handle {handle} appears twice", handle)
+            collect.issue(index, "Handle", f"handle {handle} appears twice", handle)
             continue
         seen.add(handle)
         products.append(_json_product(collect, item, index, handle))
@@ -329,10 +330,10 @@ def _json_product(collect: _Collector, item: dict[str, Any], index: int, handle:
     try:
         product.published = _flag(item.get("published"))
     except ValueError as exc:
-        collect.issue(index, "published", str(exc), handle)
+        collect.issue(index, "Published", str(exc), handle)
     for variant in item.get("variants") or []:
         if not isinstance(variant, dict):
-            collect.issue(index, "variants", "each variant must be an object", handle)
+            collect.issue(index, "Variant SKU", "each variant must be an object", handle)
             continue
         values = {str(k): str(v) for k, v in (variant.get("options") or {}).items()}
         fields = {
@@ -347,7 +348,7 @@ def _json_product(collect: _Collector, item: dict[str, Any], index: int, handle:
         collect.variant(product, index, fields, values)
     for image in item.get("images") or []:
         if not isinstance(image, dict):
-            collect.issue(index, "images", "each image must be an object", handle)
+            collect.issue(index, "Image Src", "each image must be an object", handle)
             continue
         collect.image(
             product, index, str(image.get("src") or ""), image.get("position"), str(image.get("alt") or "")

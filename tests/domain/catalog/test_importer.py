@@ -238,7 +238,7 @@ async def test_json_format(make_store: MakeStore, owner_engine: AsyncEngine) -> 
     report = await _import(a, JSON, "json")
 
     assert (report.products_created, report.products_failed) == (1, 1)
-    assert _problems(report) == {(1, "Variant Price"), (2, "handle"), (3, "Status")}
+    assert _problems(report) == {(1, "Variant Price"), (2, "Handle"), (3, "Status")}
     assert await _prices(owner_engine) == {"NK-S": (320000, 350000), "NK-D": (499999, None)}
     levels = await fetch(
         owner_engine,
