@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.access.models import TokenKind
 from resolvers.ids import decode_global_id, encode_global_id
 from tests.fixtures.catalog_admin import (
+    PRICES_SET,
     PRODUCT_CREATE,
     PRODUCT_DELETE,
     PRODUCT_UPDATE,
@@ -15,6 +16,7 @@ from tests.fixtures.catalog_admin import (
     codes,
     events,
     new_product,
+    new_variant,
 )
 from tests.fixtures.database import count, fetch, outbox
 from tests.fixtures.tenancy import MakeStore, gql
@@ -204,11 +206,16 @@ async def test_delete_removes_the_product_and_emits_the_event(
 ) -> None:
     a = await make_store("a")
     product = await new_product(client, a.admin, title="Gone soon")
+    variant = await new_variant(client, a.admin, product["id"], "GONE-1")
+    await call(
+        client, a.admin, PRICES_SET, {"id": variant["id"], "prices": [{"currency": "BDT", "amount": 1}]}
+    )
 
     payload = await call(client, a.admin, PRODUCT_DELETE, {"id": product["id"]})
 
     assert payload == {"deletedId": product["id"], "errors": []}
-    assert await count(owner_engine, "products") == 0
+    for table in ("products", "product_variants", "variant_prices"):
+        assert await count(owner_engine, table) == 0, table
     pid = str(decode_global_id(product["id"], "Product"))
     assert (await events(owner_engine, "product."))[-1] == (
         "product.deleted",
@@ -233,6 +240,8 @@ async def test_product_types_create_rename_refuse_duplicates_and_delete(
     assert codes(rename_to_taken) == [("name", "UNIQUE")]
     assert codes(blank) == [("name", "INVALID")]
     assert await count(owner_engine, "product_types") == 2
+    renamed = await call(client, a.admin, TYPE_UPDATE, {"id": shirt["id"], "n": "Tee"})
+    assert renamed == {"productType": {"id": shirt["id"], "name": "Tee"}, "errors": []}
 
     product = await new_product(client, a.admin, title="Typed", productTypeId=saree["id"])
     deleted = await call(client, a.admin, TYPE_DELETE, {"id": saree["id"]})
@@ -243,5 +252,6 @@ async def test_product_types_create_rename_refuse_duplicates_and_delete(
     assert [t for t, _ in await events(owner_engine, "product_type.")] == [
         "product_type.created",
         "product_type.created",
+        "product_type.updated",
         "product_type.deleted",
     ]
