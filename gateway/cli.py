@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.console import Console
@@ -17,15 +18,20 @@ from sqlalchemy import select, text
 
 from gateway.settings import get_settings
 
+if TYPE_CHECKING:
+    from domain.catalog.importer import ImportReport
+
 app = typer.Typer(help="StormCom Gateway", no_args_is_help=True)
 db_app = typer.Typer(help="Database", no_args_is_help=True)
 pq_app = typer.Typer(help="Persisted documents", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit log", no_args_is_help=True)
 schema_app = typer.Typer(help="GraphQL schema", no_args_is_help=True)
+catalog_app = typer.Typer(help="Catalog", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(pq_app, name="persisted-queries")
 app.add_typer(audit_app, name="audit")
 app.add_typer(schema_app, name="schema")
+app.add_typer(catalog_app, name="catalog")
 console = Console(stderr=True)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +115,83 @@ async def _audit_verify(only: str | None) -> list[tuple[str, int, str]]:
     finally:
         await db.dispose()
     return found
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A product CSV or JSON file."),
+    store: str = typer.Option(..., help="The store's slug."),
+    fmt: str | None = typer.Option(None, "--format", help="csv or json; by the file's extension if omitted."),
+    batch_size: int = typer.Option(100, min=1, help="Products per transaction."),
+) -> None:
+    """Import products (Shopify-style CSV or JSON); good rows are imported, bad ones listed. Exit 1 if any
+    row had an error, 2 if the store is unknown."""
+    chosen = (fmt or file.suffix.lstrip(".")).lower()
+    if chosen not in ("csv", "json"):
+        console.print(f"[red]unknown format {chosen!r}: use --format csv or --format json[/red]")
+        raise typer.Exit(2)
+    text = file.read_text(encoding="utf-8-sig")
+    report = asyncio.run(_catalog_import(file.name, text, store, chosen, batch_size))  # type: ignore[arg-type]
+    if report is None:
+        console.print(f"[red]no store {store!r}[/red]")
+        raise typer.Exit(2)
+    console.print(
+        f"[green]{report.products_created} products created, {report.products_updated} updated[/green], "
+        f"{report.variants_created} variants created, {report.variants_updated} updated, "
+        f"{report.images} images; {report.products_failed} products skipped, from {report.rows} rows"
+    )
+    if report.issues:
+        from rich.table import Table
+
+        table = Table("line", "handle", "field", "problem", title="Import problems")
+        for issue in report.issues[:200]:
+            colour = "red" if issue.severity == "error" else "yellow"
+            table.add_row(str(issue.line), issue.handle, issue.field, f"[{colour}]{issue.message}[/{colour}]")
+        console.print(table)
+        if len(report.issues) > 200:
+            console.print(f"… and {len(report.issues) - 200} more")
+    if report.errors:
+        console.print(f"[red]{len(report.errors)} errors[/red]")
+        raise typer.Exit(1)
+
+
+async def _catalog_import(
+    name: str, text: str, slug: str, fmt: Literal["csv", "json"], batch_size: int
+) -> ImportReport | None:
+    from domain.catalog.importer import import_catalog
+    from domain.db import create_database, create_engine
+    from domain.tenancy.models import Store
+    from domain.uow import UnitOfWork
+
+    settings = get_settings()
+    owner = create_engine(settings.owner_url, pool_size=1, max_overflow=0)
+    async with owner.connect() as conn:
+        found = (
+            await conn.execute(select(Store.id, Store.organization_id).where(Store.slug == slug))
+        ).first()
+    await owner.dispose()
+    if found is None:
+        return None
+    store_id, org_id = found
+    db = create_database(settings.app_url, pool_size=1, max_overflow=0)
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"importing {name}", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return await import_catalog(
+                lambda: UnitOfWork(
+                    db.sessions, store_id=store_id, organization_id=org_id, correlation_id="import"
+                ),
+                text,
+                fmt,
+                batch_size=batch_size,
+                progress=advance,
+            )
+    finally:
+        await db.dispose()
 
 
 @app.command()

@@ -31,6 +31,10 @@ ATTRIBUTE_CHANGED = "attribute.changed"
 TRANSLATION_UPDATED = "translation.updated"
 REVIEW_SUBMITTED = "review.submitted"
 REVIEW_MODERATED = "review.moderated"
+# Product types group products for admins only: no storefront view or cached response depends on them.
+PRODUCT_TYPE_CREATED = "product_type.created"
+PRODUCT_TYPE_UPDATED = "product_type.updated"
+PRODUCT_TYPE_DELETED = "product_type.deleted"
 
 # Listings, search and facets can change with any of these; they share one tag.
 LISTINGS = "products"
