@@ -61,7 +61,7 @@ class _Binding:
 _binding = _Binding()
 
 
-def bind(redis: Redis, settings: Settings) -> None:
+def bind(redis: Redis | None, settings: Settings | None) -> None:
     """Give the consumer its Redis client and settings (the worker's startup, or a test)."""
     _binding.redis = redis
     _binding.settings = settings

@@ -40,6 +40,8 @@ class PurgeSubscriber:
         self.received = 0
         # Set while subscribed; tests and readiness can wait on it.
         self.up = asyncio.Event()
+        self.down = asyncio.Event()
+        self.down.set()
         self._changed = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
@@ -73,6 +75,7 @@ class PurgeSubscriber:
                     pass
                 self.cache.subscription_up()
                 self.principals.enable()
+                self.down.clear()
                 self.up.set()
                 backoff = 0.05
                 while True:
@@ -95,6 +98,7 @@ class PurgeSubscriber:
 
     def _down(self) -> None:
         self.up.clear()
+        self.down.set()
         self.cache.subscription_down()
         self.principals.disable()
 
