@@ -119,3 +119,4 @@ async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
         yield c
     await app.state.gateway.db.dispose()  # type: ignore[attr-defined]
     await app.state.gateway.redis.aclose()  # type: ignore[attr-defined]
+    await app.state.gateway.cache.redis.aclose()  # type: ignore[attr-defined]
