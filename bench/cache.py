@@ -1,0 +1,47 @@
+"""The response cache, in-process: the persisted `Shop` request from a storefront token with the cache off,
+served from the memory tier, and served from the Redis tier (memory tier sized to nothing). Each case runs
+a gateway app with its lifespan (so the purge subscription, and with it the principal cache, is up) and
+checks the `X-Cache` header of every answer, so a case measures the tier it names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from bench.inprocess import GRAPHQL_RESPONSE, _time_calls, check, persisted_body
+from bench.stats import Measurement
+from gateway.app import create_app
+from gateway.settings import Settings
+
+CASES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("Shop, persisted (storefront), cache off", {"response_cache": False}, "BYPASS", "executes"),
+    ("Shop, persisted (storefront), Redis tier", {"response_cache_memory_max_entries": 0}, "HIT-REDIS", ""),
+    ("Shop, persisted (storefront), memory tier", {}, "HIT-MEMORY", "no DB, no Redis"),
+]
+
+
+async def requests(
+    settings: Settings, *, shop_id: str, storefront: str, n: int, warmup: int
+) -> list[Measurement]:
+    out = []
+    headers = {"authorization": f"Bearer {storefront}", "accept": GRAPHQL_RESPONSE}
+    for case, overrides, expected, note in CASES:
+        app = create_app(settings.model_copy(update=overrides))
+        state = app.state.gateway
+        async with app.router.lifespan_context(app):
+            await state.subscriber.up.wait()
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                first = True
+
+                async def call(client: httpx.AsyncClient = client, expected: str = expected) -> None:
+                    nonlocal first
+                    response = await client.post("/graphql", json=persisted_body(shop_id), headers=headers)
+                    check(response)
+                    if not first and response.headers.get("x-cache") != expected:
+                        raise SystemExit(f"bench: expected X-Cache {expected}, got {response.headers}")
+                    first = False
+
+                out.append(await _time_calls("in-process cache", case, call, n=n, warmup=warmup, note=note))
+    return out
