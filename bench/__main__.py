@@ -111,6 +111,16 @@ async def measure(args: argparse.Namespace) -> tuple[list[Measurement], dict[str
     results += await cache.requests(
         settings, shop_id=shop.id, storefront=tokens["storefront"], n=args.requests, warmup=args.warmup
     )
+    if not args.skip_http:
+        print("bench: HTTP response cache", file=sys.stderr)
+        results += await cache.over_http(
+            server_env(settings),
+            shop_id=shop.id,
+            storefront=tokens["storefront"],
+            n=args.requests,
+            warmup=args.warmup,
+            concurrency=args.concurrency,
+        )
     if args.cache_only:
         return results, _environment(args, load_before, db_url, await redis_version(redis_url))
     # The cases below measure execution as before the response cache: it is off for them.

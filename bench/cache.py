@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from bench.inprocess import GRAPHQL_RESPONSE, _time_calls, check, persisted_body
+from bench.over_http import _drive, cpu_seconds, server
 from bench.stats import Measurement
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -44,4 +45,33 @@ async def requests(
                     first = False
 
                 out.append(await _time_calls("in-process cache", case, call, n=n, warmup=warmup, note=note))
+    return out
+
+
+HTTP_CASES: list[tuple[str, dict[str, str]]] = [
+    ("Shop, persisted (storefront), cache off", {"STORMCOM_RESPONSE_CACHE": "false"}),
+    ("Shop, persisted (storefront), Redis tier", {"STORMCOM_RESPONSE_CACHE_MEMORY_MAX_ENTRIES": "0"}),
+    ("Shop, persisted (storefront), memory tier", {}),
+]
+
+
+async def over_http(
+    env: dict[str, str], *, shop_id: str, storefront: str, n: int, warmup: int, concurrency: int
+) -> list[Measurement]:
+    """The same three cases through uvicorn; the server's CPU per request is the figure that compares."""
+    out = []
+    headers = {"authorization": f"Bearer {storefront}", "accept": GRAPHQL_RESPONSE}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    for case, overrides in HTTP_CASES:
+        with server({**env, "STORMCOM_RESPONSE_CACHE": "true", **overrides}) as (base, pid):
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+                payload = persisted_body(shop_id)
+                await _drive(client, payload, headers, n=warmup, concurrency=concurrency)
+                cpu_before = cpu_seconds(pid)
+                samples, wall = await _drive(client, payload, headers, n=n, concurrency=concurrency)
+                cpu_after = cpu_seconds(pid)
+                note = ""
+                if cpu_before is not None and cpu_after is not None:
+                    note = f"server CPU {(cpu_after - cpu_before) / n * 1000:.2f} ms/req"
+                out.append(Measurement("HTTP (uvicorn) cache", case, concurrency, samples, wall, note))
     return out
