@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 
 from redis.asyncio import Redis
@@ -64,9 +65,7 @@ class PurgeSubscriber:
     async def _run(self) -> None:
         backoff = 0.05
         while True:
-            client = Redis.from_url(
-                self.redis_url, socket_connect_timeout=1.0, health_check_interval=self.health_check_seconds
-            )
+            client = Redis.from_url(self.redis_url, socket_connect_timeout=1.0)
             pubsub = client.pubsub()
             try:
                 await pubsub.subscribe(self.channel)
@@ -78,10 +77,7 @@ class PurgeSubscriber:
                 self.down.clear()
                 self.up.set()
                 backoff = 0.05
-                while True:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                    if message is not None and message.get("type") == "message":
-                        await self._handle(message["data"])
+                await self._listen(pubsub)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -95,6 +91,24 @@ class PurgeSubscriber:
                     await client.aclose()
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 2.0)
+
+    async def _listen(self, pubsub: Any) -> None:
+        """Handle messages; PING every interval and call the subscription lost when nothing (not even a
+        PONG) came back for three intervals: a silently dead connection raises no error by itself."""
+        interval = self.health_check_seconds
+        last_heard = last_ping = time.monotonic()
+        while True:
+            message = await pubsub.get_message(timeout=min(1.0, interval))
+            now = time.monotonic()
+            if message is not None:
+                last_heard = now
+                if message.get("type") == "message":
+                    await self._handle(message["data"])
+            if now - last_heard > 3 * interval:
+                raise ConnectionError("the purge subscription answers no PING")
+            if now - last_ping >= interval:
+                await pubsub.ping()
+                last_ping = now
 
     def _down(self) -> None:
         self.up.clear()

@@ -299,6 +299,31 @@ async def test_redis_stopping_empties_memory_and_the_cache_comes_back_with_it(
     assert back == ["MISS", "HIT-MEMORY"]
 
 
+async def test_a_hung_redis_means_no_cache_no_error_and_no_memory_tier(
+    settings: Settings, make_store: MakeStore
+) -> None:
+    a = await make_store("a")
+    with redis_server() as server:
+        quick = {"response_cache_retry_after_seconds": 0, "pubsub_health_check_seconds": 0.2}
+        async with gateway(settings, redis_url=server.url, **quick) as (client, state):
+            warm = [(await persisted(client, a.storefront)).headers["x-cache"] for _ in range(2)]
+            server.pause()
+            # Until the missing PONG is noticed memory may still answer; Redis answers nothing, no error.
+            hung = [await persisted(client, a.storefront) for _ in range(2)]
+            await settled(state.subscriber.down)  # no PONG: the memory tier is emptied and off
+            while_down = await persisted(client, a.storefront)
+            server.resume()
+            await settled(state.subscriber.up)
+            back = [(await persisted(client, a.storefront)).headers["x-cache"] for _ in range(3)]
+
+    assert warm == ["MISS", "HIT-MEMORY"]
+    assert [r.status_code for r in hung] == [200, 200]
+    assert {r.json()["data"]["shop"]["name"] for r in hung} == {"Store a"}
+    assert (while_down.status_code, while_down.headers["x-cache"]) == (200, "MISS")
+    assert while_down.json()["data"]["shop"]["name"] == "Store a"
+    assert back[-1] == "HIT-MEMORY"
+
+
 async def test_a_revoked_token_is_refused_at_once_despite_the_principal_cache(
     settings: Settings, make_store: MakeStore, db: Database, owner_engine: AsyncEngine
 ) -> None:
