@@ -8,6 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from bench.inprocess import GRAPHQL_RESPONSE, _time_calls, check, persisted_body
 from bench.over_http import _drive, cpu_seconds, server
@@ -45,7 +49,27 @@ async def requests(
                     first = False
 
                 out.append(await _time_calls("in-process cache", case, call, n=n, warmup=warmup, note=note))
+                cached = await client.post("/graphql", json=persisted_body(shop_id), headers=headers)
+    out.append(await _floor(cached.content, cached.headers["content-type"], shop_id, n=n, warmup=warmup))
     return out
+
+
+async def _floor(body: bytes, content_type: str, shop_id: str, *, n: int, warmup: int) -> Measurement:
+    """A bare Starlette route answering the same bytes through the same transport: what no cache can beat."""
+
+    async def answer(request: Request) -> Response:
+        await request.body()
+        return Response(body, media_type=content_type)
+
+    app = Starlette(routes=[Route("/graphql", answer, methods=["POST"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+
+        async def call() -> None:
+            check(await client.post("/graphql", json=persisted_body(shop_id)))
+
+        return await _time_calls(
+            "in-process cache", "bare Starlette route, same bytes", call, n=n, warmup=warmup, note="the floor"
+        )
 
 
 HTTP_CASES: list[tuple[str, dict[str, str]]] = [
