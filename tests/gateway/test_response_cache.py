@@ -304,7 +304,11 @@ async def test_a_hung_redis_means_no_cache_no_error_and_no_memory_tier(
 ) -> None:
     a = await make_store("a")
     with redis_server() as server:
-        quick = {"response_cache_retry_after_seconds": 0, "pubsub_health_check_seconds": 0.2}
+        quick = {
+            "response_cache_retry_after_seconds": 0,
+            "response_cache_redis_timeout_ms": 500,
+            "pubsub_health_check_seconds": 0.5,
+        }
         async with gateway(settings, redis_url=server.url, **quick) as (client, state):
             warm = [(await persisted(client, a.storefront)).headers["x-cache"] for _ in range(2)]
             server.pause()
