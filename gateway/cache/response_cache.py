@@ -6,7 +6,8 @@ await its future) and once across processes (the Redis lock: other processes pol
 holder's answer, then compute themselves, so a slow or dead holder delays them by at most the wait).
 Redis slow or down means no cache: every call is bounded by a short timeout, and after a failure Redis is
 skipped for a while; the in-process tier is only used while the purge subscription is up, so a process
-that may have missed purges serves nothing from memory. See docs/adr/0006-response-cache.md.
+that may have missed purges serves nothing from memory. Requests that share a leader's answer report
+`HIT-MEMORY`: it never left the process. See docs/adr/0006-response-cache.md.
 """
 
 from __future__ import annotations
@@ -160,7 +161,10 @@ class ResponseCache:
         token = uuid.uuid4().hex
         fetched = await self._fetch(key, token)
         if fetched is not None and fetched.entry is None and not fetched.locked:
-            fetched = await self._await_holder(key, token)
+            fetched = await self._await_holder(key, token, fetched)
+        # One count per request, for what it finally got from Redis.
+        result = "error" if fetched is None else "hit" if fetched.entry else "miss"
+        self.metrics.response_cache.labels("redis", result).inc()
         if fetched is not None and fetched.entry is not None:
             self._remember(key, fetched.entry, before)
             return fetched.entry, HIT_REDIS, fetched.entry
@@ -186,26 +190,22 @@ class ResponseCache:
         self._remember(key, computed.response, before)
         return computed.response, MISS, computed.response
 
-    async def _await_holder(self, key: CacheKey, token: str) -> Fetched | None:
+    async def _await_holder(self, key: CacheKey, token: str, fetched: Fetched | None) -> Fetched | None:
         """Another process holds the key's lock: poll for its answer, take the lock if it lets go, and
         after the wait compute anyway (with fresh stamps)."""
         deadline = time.monotonic() + self.settings.response_cache_wait_ms / 1000
         poll = self.settings.response_cache_poll_ms / 1000
-        fetched: Fetched | None = None
         while time.monotonic() < deadline:
             await asyncio.sleep(poll)
-            fetched = await self._fetch(key, token, count=False)
+            fetched = await self._fetch(key, token)
             if fetched is None or fetched.entry is not None or fetched.locked:
                 return fetched
         return fetched
 
-    async def _fetch(self, key: CacheKey, token: str, *, count: bool = True) -> Fetched | None:
+    async def _fetch(self, key: CacheKey, token: str) -> Fetched | None:
         fetched: Fetched | None = await self._redis(
             self.tier.fetch(key.store_id, key.digest, token, lock=True)
         )
-        if count or (fetched is not None and fetched.entry is not None):
-            result = "error" if fetched is None else "hit" if fetched.entry else "miss"
-            self.metrics.response_cache.labels("redis", result).inc()
         return fetched
 
     async def _redis(self, call: Awaitable[Any]) -> Any:
