@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.access.models import TokenKind
 from domain.access.principal import Principal, resolve_token
 from domain.db import Database
 from gateway.cache.principals import PrincipalCache
@@ -28,6 +29,8 @@ async def authenticate(
     async with db.primary.connect() as conn:
         principal = await resolve_token(conn, token)
         await conn.commit()
-    if cache is not None and principal is not None:
+    # Only storefront principals are kept: their answers are the cached ones, where the token look-up would
+    # dominate. An admin's or partner's revocation or role change applies on its very next request.
+    if cache is not None and principal is not None and principal.kind is TokenKind.STOREFRONT:
         cache.put(token, principal, principal.expires_at, read_at=read_at)
     return principal

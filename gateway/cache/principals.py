@@ -1,4 +1,5 @@
-"""Principals resolved from bearer tokens, kept briefly in each process so a cached answer costs no DB.
+"""Storefront principals resolved from bearer tokens, kept briefly in each process so a cached answer
+costs no DB (gateway/auth.py keeps no admin or partner principal: their changes apply at once).
 
 Keyed by the token's sha256 (the plaintext is never kept). An entry lives for the shortest of the
 setting (30 s by default), the token's own expiry, and one minute: `stormcom_resolve_token` sets

@@ -351,6 +351,17 @@ async def test_a_revoked_token_is_refused_at_once_despite_the_principal_cache(
     assert refused.status_code == 401
 
 
+async def test_admin_principals_are_never_cached(settings: Settings, make_store: MakeStore) -> None:
+    a = await make_store("a")
+    async with gateway(settings) as (client, state):
+        await gql(client, a.admin, "{ shop { name } }")
+        with statements(state.db.primary) as seen:
+            await gql(client, a.admin, "{ shop { name } }")
+
+    # A role change or revocation of an admin token applies on its very next request, as without the cache.
+    assert sum(1 for s in seen if "stormcom_resolve_token" in s) == 1
+
+
 async def test_admin_tokens_raw_documents_and_mutations_bypass_the_cache(
     settings: Settings, make_store: MakeStore
 ) -> None:
