@@ -16,7 +16,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bench import database, inprocess, over_http
+from bench import cache, database, inprocess, over_http
 from bench.stats import Measurement, as_json, environment_table, markdown_table
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -44,6 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seconds", type=float, default=10, help="wrk duration per storefront case")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn processes")
+    parser.add_argument("--cache-only", action="store_true", help="only the response cache scenarios")
+    parser.add_argument("--database", default=database.BENCH_DATABASE, help="the database to recreate")
     return parser.parse_args(argv)
 
 
@@ -66,6 +68,7 @@ def server_env(settings: Settings) -> dict[str, str]:
         "STORMCOM_LOG_LEVEL": settings.log_level,
         "STORMCOM_COST_BUCKET_SIZE": str(settings.cost_bucket_size),
         "STORMCOM_COST_RESTORE_RATE": str(settings.cost_restore_rate),
+        "STORMCOM_RESPONSE_CACHE": "false",
     }
 
 
@@ -104,15 +107,32 @@ def load_average() -> str:
 
 async def measure(args: argparse.Namespace) -> tuple[list[Measurement], dict[str, Any]]:
     load_before = load_average()
-    db_url, redis_url = database.bench_urls()
+    db_url, redis_url = database.bench_urls(args.database)
     settings = bench_settings(db_url, redis_url)
-    print(f"bench: preparing {database.BENCH_DATABASE} (drop, create, migrate, seed)", file=sys.stderr)
+    print(f"bench: preparing {args.database} (drop, create, migrate, seed)", file=sys.stderr)
     credentials = await database.prepare(settings)
     shop = next(d for d in load_documents() if d.name == "Shop")
     tokens = {"storefront": credentials["storefront_token"], "admin": credentials["admin_token"]}
 
     results: list[Measurement] = []
-    app = create_app(settings)
+    print("bench: in-process response cache", file=sys.stderr)
+    results += await cache.requests(
+        settings, shop_id=shop.id, storefront=tokens["storefront"], n=args.requests, warmup=args.warmup
+    )
+    if not args.skip_http:
+        print("bench: HTTP response cache", file=sys.stderr)
+        results += await cache.over_http(
+            server_env(settings),
+            shop_id=shop.id,
+            storefront=tokens["storefront"],
+            n=args.requests,
+            warmup=args.warmup,
+            concurrency=args.concurrency,
+        )
+    if args.cache_only:
+        return results, _environment(args, load_before, db_url, await redis_version(redis_url))
+    # The cases below measure execution as before the response cache: it is off for them.
+    app = create_app(settings.model_copy(update={"response_cache": False}))
     state = app.state.gateway
     try:
         print("bench: in-process requests", file=sys.stderr)
@@ -141,14 +161,18 @@ async def measure(args: argparse.Namespace) -> tuple[list[Measurement], dict[str
                 **tokens,
             )
 
-    env = {
+    return results, _environment(args, load_before, db_url, await redis_version(redis_url))
+
+
+def _environment(args: argparse.Namespace, load_before: str, db_url: str, redis: str) -> dict[str, Any]:
+    return {
         "date (UTC)": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         "revision": git_revision(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}",
         "load average 1/5/15 min": f"{load_before} before, {load_average()} after",
         "python": platform.python_version(),
         "postgresql": database.server_version(db_url),
-        "redis": await redis_version(redis_url),
+        "redis": redis,
         "settings": "environment=production, log level WARNING (no access log), cost bucket never empty",
         "in-process": f"httpx.ASGITransport, one request at a time, {args.warmup} warm-up calls per case",
         "HTTP": (
@@ -156,7 +180,6 @@ async def measure(args: argparse.Namespace) -> tuple[list[Measurement], dict[str
             f"httpx.AsyncClient with {args.concurrency} requests in flight on the same machine"
         ),
     }
-    return results, env
 
 
 def render(name: str, results: list[Measurement], env: dict[str, Any], elapsed: float) -> str:

@@ -17,15 +17,15 @@ DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/stormcom"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-def bench_urls() -> tuple[str, str]:
-    """DATABASE_URL with the database swapped for stormcom_bench, and REDIS_URL as given."""
+def bench_urls(name: str = BENCH_DATABASE) -> tuple[str, str]:
+    """DATABASE_URL with the database swapped for `name` (stormcom_bench), and REDIS_URL as given."""
     base = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     parts = urlsplit(base)
     for url in (base, os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL):
         host = urlsplit(url).hostname
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit(f"bench: refusing to run against {host}; it only talks to 127.0.0.1")
-    db_url = urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DATABASE}", parts.query, ""))
+    db_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
     return db_url, os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
 
 

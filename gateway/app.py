@@ -15,6 +15,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from domain.db import create_database
+from gateway.cache.principals import PrincipalCache
+from gateway.cache.response_cache import ResponseCache
+from gateway.cache.subscriber import PurgeSubscriber
 from gateway.documents import DocumentPreparer, DocumentRegistry
 from gateway.graphql_http import GraphQLHTTP
 from gateway.limits import CostBudget
@@ -37,6 +40,11 @@ def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
     redis = Redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
     preparer = DocumentPreparer(schema._schema, settings)
     metrics.watch_pool(db)
+    # Its own client: the cache's timeout is far shorter than other Redis users can live with.
+    timeout = settings.response_cache_redis_timeout_ms / 1000
+    cache_redis = Redis.from_url(settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    cache = ResponseCache(cache_redis, settings, metrics)
+    principals = PrincipalCache(ttl_seconds=settings.principal_cache_ttl_seconds)
     return GatewayState(
         settings=settings,
         db=db,
@@ -46,6 +54,15 @@ def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
         registry=DocumentRegistry(preparer, db),
         budget=CostBudget(redis, capacity=settings.cost_bucket_size, rate=settings.cost_restore_rate),
         metrics=metrics,
+        cache=cache,
+        principals=principals,
+        subscriber=PurgeSubscriber(
+            settings.redis_url,
+            settings.response_cache_channel,
+            cache,
+            principals,
+            health_check_seconds=settings.pubsub_health_check_seconds,
+        ),
     )
 
 
@@ -84,11 +101,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Without the purge subscription the in-process tiers stay off (see gateway/cache/subscriber.py).
+        state.subscriber.start()
         try:
             yield
         finally:
+            await state.subscriber.stop()
             await state.db.dispose()
             await state.redis.aclose()
+            await state.cache.redis.aclose()
 
     app = Starlette(
         routes=[

@@ -24,6 +24,8 @@ from strawberry.http.ides import get_graphql_ide_html
 from domain.access.models import TokenKind
 from domain.access.principal import Principal
 from gateway.auth import authenticate
+from gateway.cache.redis_tier import CachedResponse
+from gateway.cache.response_cache import BYPASS, Computed, cache_key
 from gateway.documents import DocumentRejected, PreparedDocument, format_errors
 from gateway.errors import error_body, present
 from gateway.logging import request_id_var
@@ -218,7 +220,7 @@ class GraphQLHTTP:
         operation, kind, outcome = "unknown", "anonymous", "rejected"
         try:
             params = await read_params(request)
-            principal = await authenticate(state.db, request.headers.get("authorization"))
+            principal = await authenticate(state.db, request.headers.get("authorization"), state.principals)
             if principal is None:
                 raise HTTPFailure(
                     401,
@@ -227,8 +229,8 @@ class GraphQLHTTP:
                     {"WWW-Authenticate": 'Bearer realm="stormcom"'},
                 )
             kind = principal.kind.value
-            prepared, operation = await self.document(params, principal, media)
-            response, outcome = await self.run(request, params, principal, prepared, media)
+            prepared, operation, digest = await self.document(params, principal, media)
+            response, outcome = await self.run(request, params, principal, prepared, media, digest)
             return response
         except HTTPFailure as failure:
             return self.respond(
@@ -252,7 +254,8 @@ class GraphQLHTTP:
 
     async def document(
         self, params: Params, principal: Principal, media: str
-    ) -> tuple[PreparedDocument, str]:
+    ) -> tuple[PreparedDocument, str, str | None]:
+        """The prepared document, its operation label and, for a persisted one, its sha256."""
         state = self.state
         digest = persisted_id(params)
         if digest is not None:
@@ -263,7 +266,7 @@ class GraphQLHTTP:
             state.metrics.persisted_documents.labels("hit" if prepared else "miss").inc()
             if prepared is None:
                 raise HTTPFailure(404, "PERSISTED_QUERY_NOT_IN_LIST", "no persisted document has this id")
-            return prepared, _operation_label(prepared, params.operation_name)
+            return prepared, _operation_label(prepared, params.operation_name), digest
         if params.query is None:
             raise HTTPFailure(400, "BAD_REQUEST", "send `query`, or a persisted document id")
         if principal.kind is TokenKind.STOREFRONT:
@@ -272,7 +275,7 @@ class GraphQLHTTP:
             )
         introspection = not state.settings.production
         try:
-            return state.preparer.prepare(params.query, introspection=introspection), "raw"
+            return state.preparer.prepare(params.query, introspection=introspection), "raw", None
         except DocumentRejected as exc:
             status = 400 if media == GRAPHQL_RESPONSE else 200
             raise _Rejected(
@@ -280,7 +283,13 @@ class GraphQLHTTP:
             ) from None
 
     async def run(
-        self, request: Request, params: Params, principal: Principal, prepared: PreparedDocument, media: str
+        self,
+        request: Request,
+        params: Params,
+        principal: Principal,
+        prepared: PreparedDocument,
+        media: str,
+        digest: str | None,
     ) -> tuple[Response, str]:
         state = self.state
         pre_execution_status = 400 if media == GRAPHQL_RESPONSE else 200
@@ -313,37 +322,75 @@ class GraphQLHTTP:
                 throttled["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
                 retry = max(1, int(analysis.cost / max(state.settings.cost_restore_rate, 1)))
                 return self.respond(media, 429, throttled, {"Retry-After": str(retry)}), "throttled"
-        request_id = request_id_var.get()
-        ctx = Context(
-            request_id=request_id,
-            principal=principal,
-            db=state.db,
-            redis=state.redis,
-            documents=state.preparer,
-            default_page_size=state.settings.default_page_size,
-            locale=requested_locale(request.headers.get("accept-language")),
-            currency=requested_currency(request.headers.get("x-currency")),
-        )
-        result = execute(
-            state.schema._schema,
-            prepared.ast,
-            context_value=ctx,
-            variable_values=params.variables,
-            operation_name=op.name.value if op.name else None,
-            executor_class=state.schema.execution_context_class,
-            hide_suggestions=state.settings.production or principal.kind is TokenKind.STOREFRONT,
-        )
-        if isawaitable(result):
-            result = await result
-        assert isinstance(result, ExecutionResult)
-        body: dict[str, Any] = {}
-        if result.errors:
-            body["errors"] = [present(e, request_id) for e in result.errors]
-        if result.data is None and result.errors and not _execution_started(result):
-            return self.respond(media, pre_execution_status, body), "rejected"
-        body["data"] = result.data
-        body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
-        return self.respond(media, 200, body), "error" if result.errors else "ok"
+        locale = requested_locale(request.headers.get("accept-language"))
+        currency = requested_currency(request.headers.get("x-currency"))
+        operation_name = op.name.value if op.name else None
+        outcome = "ok"
+
+        async def execute_now() -> Computed:
+            nonlocal outcome
+            request_id = request_id_var.get()
+            ctx = Context(
+                request_id=request_id,
+                principal=principal,
+                db=state.db,
+                redis=state.redis,
+                documents=state.preparer,
+                default_page_size=state.settings.default_page_size,
+                locale=locale,
+                currency=currency,
+            )
+            result = execute(
+                state.schema._schema,
+                prepared.ast,
+                context_value=ctx,
+                variable_values=params.variables,
+                operation_name=operation_name,
+                executor_class=state.schema.execution_context_class,
+                hide_suggestions=state.settings.production or principal.kind is TokenKind.STOREFRONT,
+            )
+            if isawaitable(result):
+                result = await result
+            assert isinstance(result, ExecutionResult)
+            body: dict[str, Any] = {}
+            status = 200
+            if result.errors:
+                body["errors"] = [present(e, request_id) for e in result.errors]
+            if result.data is None and result.errors and not _execution_started(result):
+                status, outcome = pre_execution_status, "rejected"
+            else:
+                body["data"] = result.data
+                body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
+                outcome = "error" if result.errors else "ok"
+            encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            answer = CachedResponse(encoded, status, f"{media}; charset=utf-8", frozenset(ctx.cache_tags))
+            return Computed(answer, cacheable=outcome == "ok" and ctx.cacheable)
+
+        # Only queries of persisted documents sent with a storefront token are cached: what such a token may
+        # read is public to every visitor of the store, while admin and partner answers may hold private data
+        # and raw documents have no stable identity worth caching. Mutations are never cached.
+        if (
+            state.settings.response_cache
+            and digest is not None
+            and principal.kind is TokenKind.STOREFRONT
+            and op.operation is OperationType.QUERY
+        ):
+            key = cache_key(
+                store_id=principal.store_id,
+                document=digest,
+                operation=operation_name,
+                variables=params.variables,
+                locale=locale,
+                currency=currency,
+                media=media,
+                vary=[vary(request, principal) for vary in state.cache.vary],
+            )
+            answer, source = await state.cache.get_or_compute(key, execute_now)
+        else:
+            answer, source = (await execute_now()).response, BYPASS
+        response = Response(answer.body, status_code=answer.status, media_type=answer.content_type)
+        response.headers["X-Cache"] = source
+        return response, outcome
 
 
 def requested_locale(header: str | None) -> str | None:

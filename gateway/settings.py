@@ -56,6 +56,26 @@ class Settings(BaseSettings):
     relay_interval_seconds: float = 0.2
     relay_stale_after_seconds: int = 60
 
+    # Response cache of persisted storefront queries (docs/adr/0006-response-cache.md).
+    response_cache: bool = True
+    response_cache_ttl_seconds: int = 300
+    response_cache_prefix: str = "stormcom:rc"
+    response_cache_channel: str = "stormcom:cache:purge"
+    # The in-process tier: a safety-net TTL, bounded by bytes and entries.
+    response_cache_memory_ttl_seconds: float = 10.0
+    response_cache_memory_max_bytes: int = 64 * 1024 * 1024
+    response_cache_memory_max_entries: int = 10_000
+    # Redis slow or down means no cache: a short timeout, then Redis is skipped for a while.
+    response_cache_redis_timeout_ms: int = 50
+    response_cache_retry_after_seconds: float = 1.0
+    # Single-flight across processes: the lock a computing process holds, how long others wait for it.
+    response_cache_lock_ms: int = 3000
+    response_cache_wait_ms: int = 1000
+    response_cache_poll_ms: int = 10
+    # Principals resolved from tokens, per process; revocations purge them at once through the channel.
+    principal_cache_ttl_seconds: float = 30.0
+    pubsub_health_check_seconds: float = 5.0
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

@@ -8,6 +8,9 @@ import strawberry
 from redis.asyncio import Redis
 
 from domain.db import Database
+from gateway.cache.principals import PrincipalCache
+from gateway.cache.response_cache import ResponseCache
+from gateway.cache.subscriber import PurgeSubscriber
 from gateway.documents import DocumentPreparer, DocumentRegistry
 from gateway.limits import CostBudget
 from gateway.metrics import Metrics
@@ -24,3 +27,6 @@ class GatewayState:
     registry: DocumentRegistry
     budget: CostBudget
     metrics: Metrics
+    cache: ResponseCache
+    principals: PrincipalCache
+    subscriber: PurgeSubscriber

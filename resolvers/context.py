@@ -36,7 +36,11 @@ class Context:
     currency: str | None = None
     event_channel_prefix: str = "stormcom:events"
     audit: AuditDraft | None = None
+    # Tags of what the answer read, for the response cache's purges (domain/catalog/events.py cache_tags()).
     cache_tags: set[str] = field(default_factory=set)
+    # A resolver sets this to False when the answer is not the same for every visitor (anything
+    # customer-specific): the response cache then keeps nothing.
+    cacheable: bool = True
     _loaders: Loaders | None = None
 
     def uow(self) -> UnitOfWork:

@@ -62,6 +62,8 @@ def settings() -> Settings:
         log_json=True,
         log_level="WARNING",
         arq_queue=f"stormcom:test:{uuid.uuid4().hex[:8]}",
+        # Pub/sub channels span Redis databases: another checkout's purges must not reach this run's gateways.
+        response_cache_channel=f"stormcom:test:{uuid.uuid4().hex[:8]}:cache:purge",
     )
 
 
@@ -119,3 +121,4 @@ async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
         yield c
     await app.state.gateway.db.dispose()  # type: ignore[attr-defined]
     await app.state.gateway.redis.aclose()  # type: ignore[attr-defined]
+    await app.state.gateway.cache.redis.aclose()  # type: ignore[attr-defined]

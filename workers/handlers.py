@@ -27,6 +27,10 @@ class Consumer:
     name: str
     types: frozenset[str]  # "*" matches every type
     handle: Handler
+    # Consumers of one event run by stage, then in registration order. Consumers that change what
+    # responses read (read models) keep the default; the cache purge runs in PURGE_STAGE, after them, so a
+    # purged answer is recomputed from fresh data.
+    stage: int = 0
 
     def wants(self, event_type: str) -> bool:
         return "*" in self.types or event_type in self.types
@@ -36,9 +40,9 @@ class Registry:
     def __init__(self) -> None:
         self._consumers: dict[str, Consumer] = {}
 
-    def register(self, name: str, *types: str) -> Callable[[Handler], Handler]:
+    def register(self, name: str, *types: str, stage: int = 0) -> Callable[[Handler], Handler]:
         def decorator(fn: Handler) -> Handler:
-            self._consumers[name] = Consumer(name, frozenset(types), fn)
+            self._consumers[name] = Consumer(name, frozenset(types), fn, stage)
             return fn
 
         return decorator
@@ -47,10 +51,11 @@ class Registry:
         self._consumers.pop(name, None)
 
     def for_type(self, event_type: str) -> list[Consumer]:
-        return [c for c in self._consumers.values() if c.wants(event_type)]
+        return sorted((c for c in self._consumers.values() if c.wants(event_type)), key=lambda c: c.stage)
 
 
 consumers = Registry()
+PURGE_STAGE = 100
 
 _CLAIM = text(
     "INSERT INTO processed_events (store_id, consumer, event_id, processed_at) "

@@ -12,6 +12,7 @@ from arq.connections import ArqRedis, RedisSettings
 from domain.db import create_database
 from gateway.logging import configure_logging
 from gateway.settings import get_settings
+from workers import cache_purge
 from workers.context import WorkerState, worker_state
 from workers.relay import relay_forever
 from workers.tasks import ensure_partitions, handle_event
@@ -24,6 +25,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     db = create_database(_settings.app_url, pool_size=5, max_overflow=5)
     redis: ArqRedis = ctx["redis"]
     ctx["stormcom"] = WorkerState(settings=_settings, db=db, arq=redis)
+    cache_purge.bind(redis, _settings)
     ctx["relay_task"] = asyncio.create_task(relay_forever(db, redis, _settings))
 
 

@@ -27,6 +27,8 @@ class Principal:
     prefix: str
     name: str
     scopes: frozenset[str]
+    # When the token stops working, so a cached principal never outlives it.
+    expires_at: datetime | None = None
 
     @property
     def actor(self) -> str:
@@ -72,4 +74,5 @@ async def resolve_token(
         prefix=row.prefix,
         name=row.name,
         scopes=frozenset(row.scopes),
+        expires_at=row.expires_at,
     )
