@@ -136,7 +136,7 @@ def run(
     rows: list[Reported] = []
     recorded = b""
     for cache_on in (True, False):
-        server_env = {**env, "STORMCOM_RESPONSE_CACHE_ENABLED": "true" if cache_on else "false"}
+        server_env = {**env, "STORMCOM_RESPONSE_CACHE": "true" if cache_on else "false"}
         label = "cache on" if cache_on else "cache off"
         with over_http.server(server_env, workers=workers, production=True) as (base, _):
             time.sleep(1.0)  # every worker process has bound and started
