@@ -1,8 +1,8 @@
 """The category tree: create, rename, move, reorder and delete.
 
 Every category stores its materialised `path` ("/<root id>/.../<own id>/") and `depth`, so "this category and
-everything below" is one prefix range scan (`ix_categories_path`, text_pattern_ops), and a move rewrites the
-whole subtree with one UPDATE that swaps the old prefix for the new one. Tree writes of a store are
+everything below" is one prefix range scan (`ix_categories_path`, text_pattern_ops; see `subtree_filter`),
+and a move rewrites the whole subtree with one UPDATE that swaps the old prefix for the new one. Tree writes of a store are
 serialised by a transaction-scoped advisory lock: two concurrent moves could otherwise each pass the cycle
 check and together make a loop.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, String, case, func, literal, select, update
+from sqlalchemy import ColumnElement, String, and_, case, func, literal, select, update
 
 from domain.catalog import events
 from domain.catalog.errors import CatalogErrorCode
@@ -39,9 +39,19 @@ def _children_of(parent_id: uuid.UUID | None) -> ColumnElement[bool]:
 
 
 def subtree_filter(path: str) -> ColumnElement[bool]:
-    """Rows of the category with this path and every category below it (a path holds only hex, '-', '/',
-    so it needs no LIKE escaping)."""
-    return Category.path.like(f"{path}%")
+    """Rows of the category with this path and of every category below it.
+
+    Not `LIKE 'prefix%'`: under row-level security PostgreSQL may not use a non-leakproof operator (LIKE is
+    one) as an index condition, so LIKE scans the whole table. The byte-wise range operators of
+    text_pattern_ops are leakproof: a path holds only hex digits, '-' and '/', so every path below ".../x/"
+    sorts between ".../x/" and ".../x0" ('0' follows '/'); starts_with (leakproof) states the intent exactly.
+    """
+    upper = path[:-1] + "0"
+    return and_(
+        Category.path.op("~>=~")(path),
+        Category.path.op("~<~")(upper),
+        func.starts_with(Category.path, path),
+    )
 
 
 async def category_and_descendants(uow: UnitOfWork, category_id: uuid.UUID) -> list[Category]:

@@ -541,7 +541,7 @@ async def test_a_caller_cannot_grant_what_it_does_not_hold(
         client,
         manager,
         'mutation { roleCreate(input: {name: "root", permissions: ["refunds:write"]})'
-        ' { role { id } errors { field code } } }',
+        " { role { id } errors { field code } } }",
     )
     own = await gql(
         client,
