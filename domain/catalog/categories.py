@@ -2,9 +2,9 @@
 
 Every category stores its materialised `path` ("/<root id>/.../<own id>/") and `depth`, so "this category and
 everything below" is one prefix range scan (`ix_categories_path`, text_pattern_ops; see `subtree_filter`),
-and a move rewrites the whole subtree with one UPDATE that swaps the old prefix for the new one. Tree writes of a store are
-serialised by a transaction-scoped advisory lock: two concurrent moves could otherwise each pass the cycle
-check and together make a loop.
+and a move rewrites the whole subtree with one UPDATE that swaps the old prefix for the new one. Tree writes
+of a store are serialised by a transaction-scoped advisory lock: two concurrent moves could otherwise each
+pass the cycle check and together make a loop.
 """
 
 from __future__ import annotations
