@@ -17,11 +17,11 @@ from sqlalchemy import ColumnElement, String, and_, case, func, literal, select,
 from domain.catalog import events
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Category
+from domain.catalog.slugs import unique_slug
 from domain.catalog.taxonomy_inputs import CategoryChanges, CategoryInput, CategoryMove, nfc
 from domain.catalog.writes import flush_unique, require
 from domain.db import new_id
 from domain.errors import DomainError
-from domain.text import slugify
 from domain.uow import UnitOfWork
 
 # Depth 0 is a root. Ten levels is deeper than any storefront menu, and keeps a path far below its 1200 chars.
@@ -61,25 +61,6 @@ async def category_and_descendants(uow: UnitOfWork, category_id: uuid.UUID) -> l
         select(Category).where(subtree_filter(category.path)).order_by(Category.path)
     )
     return list(rows.all())
-
-
-async def unique_slug(uow: UnitOfWork, model: type[Category], source: str, fallback: str) -> str:
-    """A slug from `source`, suffixed -2, -3… past the ones the store already uses."""
-    base = slugify(source, max_length=190) or fallback
-    # slugify keeps letters, marks, digits and '-', so the base holds no LIKE wildcard.
-    taken = set(
-        (
-            await uow.session.scalars(
-                select(model.slug).where((model.slug == base) | model.slug.like(f"{base}-%"))
-            )
-        ).all()
-    )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
 
 
 async def _check_slug_free(uow: UnitOfWork, slug: str, *, exclude: uuid.UUID | None = None) -> None:
@@ -146,7 +127,7 @@ async def _create(
             CatalogErrorCode.INVALID_PARENT, f"categories nest at most {MAX_DEPTH} levels", field="parentId"
         )
     if slug is None:
-        slug = await unique_slug(uow, Category, name, "category")
+        slug = await unique_slug(uow, Category.slug, name, "category")
     else:
         await _check_slug_free(uow, slug)
     category_id = new_id()

@@ -74,14 +74,14 @@ class CollectionInput(BaseModel):
     slug: Slug | None = Field(default=None, max_length=200)
     description: Prose = Field(default="", max_length=20_000)
     kind: CollectionKind = CollectionKind.MANUAL
-    rules: dict[str, Any] | None = None
+    rules: Any = None
 
 
 class CollectionChanges(BaseModel):
     name: Name | None = Field(default=None, max_length=200)
     slug: Slug | None = Field(default=None, max_length=200)
     description: Prose | None = Field(default=None, max_length=20_000)
-    rules: dict[str, Any] | None = None
+    rules: Any = None
 
     @model_validator(mode="after")
     def _given_not_null(self) -> CollectionChanges:
