@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.access import AccessMutation, AccessQuery
 from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
+from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import Subscription
 from schema.relay_utils import UnknownTypeIsNull
@@ -25,7 +26,7 @@ class Query(ShopQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
 
 
 @strawberry.type(description="Everything a client can change. Expected failures come back in `errors`.")
-class Mutation(ShopMutation, AccessMutation, DocumentMutation):
+class Mutation(ShopMutation, AccessMutation, DocumentMutation, CatalogTaxonomyMutation):
     pass
 
 

@@ -55,6 +55,11 @@ _MODELS: dict[EntityType, type[Any]] = {
 }
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def _entity_type(value: str) -> EntityType:
     try:
         return EntityType(value)
@@ -98,18 +103,22 @@ def _clean(kind: EntityType, fields: Mapping[str, str]) -> dict[str, str]:
                 DomainError(
                     CatalogErrorCode.INVALID,
                     f"a {kind.value} translates {', '.join(allowed)}",
-                    field=f"fields.{name}",
+                    field=f"fields.{_camel(name)}",
                 )
             )
             continue
         limit, clean = allowed[name]
         if not isinstance(value, str) or "\x00" in value:
-            errors.append(DomainError(CatalogErrorCode.INVALID, "must be text", field=f"fields.{name}"))
+            errors.append(
+                DomainError(CatalogErrorCode.INVALID, "must be text", field=f"fields.{_camel(name)}")
+            )
             continue
         text = clean(nfc(value))
         if not text or len(text) > limit:
             errors.append(
-                DomainError(CatalogErrorCode.INVALID, f"1 to {limit} characters", field=f"fields.{name}")
+                DomainError(
+                    CatalogErrorCode.INVALID, f"1 to {limit} characters", field=f"fields.{_camel(name)}"
+                )
             )
             continue
         out[name] = text
