@@ -8,7 +8,7 @@ import unicodedata
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from domain.catalog.models import CollectionKind, ReviewStatus
 from domain.text import Text, slugify
@@ -37,10 +37,12 @@ Slug = Annotated[Text, AfterValidator(_slug)]
 Prose = Annotated[Text, AfterValidator(nfc)]
 
 
-def _not_null(model: BaseModel, names: tuple[str, ...]) -> None:
-    for name in names:
-        if name in model.model_fields_set and getattr(model, name) is None:
-            raise ValueError(f"{name} cannot be null")
+def _given_not_null(value: Any) -> Any:
+    # Field validators run only on values the client sent (defaults are not validated), so this refuses an
+    # explicit null, with the field's own path, and lets an omitted field stay "not given".
+    if value is None:
+        raise ValueError("cannot be null")
+    return value
 
 
 class CategoryInput(BaseModel):
@@ -56,10 +58,7 @@ class CategoryChanges(BaseModel):
     slug: Slug | None = Field(default=None, max_length=200)
     description: Prose | None = Field(default=None, max_length=20_000)
 
-    @model_validator(mode="after")
-    def _given_not_null(self) -> CategoryChanges:
-        _not_null(self, ("name", "slug", "description"))
-        return self
+    _not_null = field_validator("name", "slug", "description")(_given_not_null)
 
 
 class CategoryMove(BaseModel):
@@ -83,10 +82,7 @@ class CollectionChanges(BaseModel):
     description: Prose | None = Field(default=None, max_length=20_000)
     rules: Any = None
 
-    @model_validator(mode="after")
-    def _given_not_null(self) -> CollectionChanges:
-        _not_null(self, ("name", "slug", "description", "rules"))
-        return self
+    _not_null = field_validator("name", "slug", "description", "rules")(_given_not_null)
 
 
 class ReviewInput(BaseModel):
