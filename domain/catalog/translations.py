@@ -85,7 +85,7 @@ async def _product_ids(uow: UnitOfWork, kind: EntityType, entity_id: uuid.UUID) 
     """The products whose pages show this text: the product itself, or the variant's product."""
     row = await uow.session.get(_MODELS[kind], entity_id)
     if row is None or row.store_id != uow.store_id:
-        raise DomainError(CatalogErrorCode.NOT_FOUND, f"no {kind.value} with this id", field="entityId")
+        raise DomainError(CatalogErrorCode.NOT_FOUND, f"no {kind.value} with this id", field="id")
     if kind is EntityType.PRODUCT:
         return [str(entity_id)]
     if kind is EntityType.VARIANT:

@@ -96,8 +96,8 @@ async def test_errors_change_nothing(make_store: MakeStore, owner_engine: AsyncE
 
     cases = [
         (("product", product.id, "fr", {"title": "x"}), "UNSUPPORTED_LOCALE", "locale"),
-        (("product", uuid.uuid4(), "bn", {"title": "x"}), "NOT_FOUND", "entityId"),
-        (("product", theirs.id, "bn", {"title": "x"}), "NOT_FOUND", "entityId"),
+        (("product", uuid.uuid4(), "bn", {"title": "x"}), "NOT_FOUND", "id"),
+        (("product", theirs.id, "bn", {"title": "x"}), "NOT_FOUND", "id"),
         (("brand", brand.id, "bn", {"title": "x"}), "INVALID", "fields.title"),
         (("product", product.id, "bn", {"title": "   "}), "INVALID", "fields.title"),
         (("product", product.id, "bn", {"title": "x" * 301}), "INVALID", "fields.title"),
