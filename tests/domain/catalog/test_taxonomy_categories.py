@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -347,3 +348,29 @@ async def test_nesting_is_bounded(make_store: MakeStore) -> None:
     with pytest.raises(DomainError) as err:
         await _create(a, "Too deep", deepest.id)
     assert err.value.code == "INVALID_PARENT"
+
+
+async def test_concurrent_crossing_moves_cannot_make_a_loop(
+    make_store: MakeStore, owner_engine: AsyncEngine
+) -> None:
+    # given two sibling roots
+    a = await make_store("a")
+    left, right = await _create(a, "Left"), await _create(a, "Right")
+
+    async def move(child: Category, parent: Category) -> None:
+        async with a.uow() as uow:
+            await move_category(uow, child.id, CategoryMove(parent_id=parent.id))
+            await asyncio.sleep(0.05)  # hold the transaction open so the other move queues behind it
+            await uow.commit()
+
+    # when each is moved under the other at the same time
+    results = await asyncio.gather(move(left, right), move(right, left), return_exceptions=True)
+
+    # then exactly one wins and the other sees the cycle
+    failures = [r for r in results if isinstance(r, DomainError)]
+    assert len(failures) == 1 and failures[0].code == "CYCLE"
+    rows = await _rows(owner_engine, a)
+    winner_moved = left if isinstance(results[1], DomainError) else right
+    root = right if winner_moved is left else left
+    assert rows[root.name]["parent_id"] is None
+    assert rows[winner_moved.name]["path"] == f"/{root.id}/{winner_moved.id}/"
