@@ -17,7 +17,7 @@ from domain.catalog.collections import (
 from domain.catalog.models import Collection, CollectionKind
 from domain.catalog.taxonomy_inputs import CollectionInput
 from domain.errors import DomainError, DomainErrors
-from tests.fixtures.catalog_rows import add_product, catalog_events
+from tests.fixtures.catalog_rows import StatementLog, add_product, catalog_events
 from tests.fixtures.database import fetch
 from tests.fixtures.tenancy import MakeStore, StoreFixture
 
@@ -165,3 +165,19 @@ async def test_slugs_and_tenancy(make_store: MakeStore) -> None:
         with pytest.raises(DomainError) as err:
             await delete_collection(uow, elsewhere.id)
     assert (err.value.code, err.value.field) == ("NOT_FOUND", "id")
+
+
+async def test_adding_many_products_costs_the_same_statements_as_one(make_store: MakeStore) -> None:
+    a = await make_store("a")
+    products = [await add_product(a, f"P{i}") for i in range(40)]
+    one, many = await _collection(a, "One"), await _collection(a, "Many")
+
+    counts = []
+    for collection, batch in ((one, products[:1]), (many, products)):
+        with StatementLog(a.db.primary) as log:
+            async with a.uow() as uow:
+                await add_collection_products(uow, collection.id, [p.id for p in batch])
+                await uow.commit()
+        counts.append(len(log.statements))
+
+    assert counts[0] == counts[1]
