@@ -83,13 +83,15 @@ async def _parent(uow: UnitOfWork, parent_id: uuid.UUID | None) -> Category | No
 async def _make_room(
     uow: UnitOfWork, parent_id: uuid.UUID | None, position: int | None, *, exclude: uuid.UUID | None = None
 ) -> int:
-    """The position a new child of `parent_id` takes: `position`, shifting later siblings down, or the end."""
+    """The position a new child of `parent_id` takes: `position`, shifting later siblings down, or the end
+    (also when `position` is past it)."""
     siblings = _children_of(parent_id)
     if exclude is not None:
         siblings = siblings & (Category.id != exclude)
-    if position is None:
-        last = await uow.session.scalar(select(func.max(Category.position)).where(siblings))
-        return 0 if last is None else last + 1
+    last = await uow.session.scalar(select(func.max(Category.position)).where(siblings))
+    end = 0 if last is None else last + 1
+    if position is None or position >= end:
+        return end
     await uow.session.execute(
         update(Category)
         .where(siblings, Category.position >= position)

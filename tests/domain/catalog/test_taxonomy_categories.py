@@ -293,8 +293,9 @@ async def test_create_at_a_position_shifts_later_siblings(
     a = await make_store("a")
     t = await _tree(a)
     await _create(a, "Kids", position=1)
+    await _create(a, "Baby", position=99)
     rows = await _rows(owner_engine, a)
-    assert [rows[n]["position"] for n in ("Men", "Kids", "Women")] == [0, 1, 2]
+    assert [rows[n]["position"] for n in ("Men", "Kids", "Women", "Baby")] == [0, 1, 2, 3]
     assert t["Women"].position == 1
 
 
