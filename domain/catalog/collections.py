@@ -1,6 +1,6 @@
 """Collections: manual ones list products by hand (collection_products, ordered by position); rule-based ones
-store `rules` (see collection_rules) that the read side evaluates. Membership changes carry the products in
-their event, so the read model knows which rows to rebuild."""
+store `rules`, checked by collection_rule_validation and evaluated by the read side (collection_rules).
+Membership changes carry the products in their event, so the read model knows which rows to rebuild."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from domain.catalog import events
-from domain.catalog.collection_rules import validate_rules
+from domain.catalog.collection_rule_validation import validate_rules
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Collection, CollectionKind, CollectionProduct, Product
 from domain.catalog.slugs import unique_slug
