@@ -3,9 +3,9 @@ from __future__ import annotations
 from domain.catalog.categories import create_category
 from domain.catalog.models import Category
 from domain.catalog.taxonomy_inputs import CategoryInput
+from resolvers.catalog.category_ids import parent_category_id
 from resolvers.context import Context
 from resolvers.errors import translate
-from resolvers.ids import require_id
 
 
 @translate
@@ -18,7 +18,7 @@ async def category_create(
     parent_id: str | None,
     position: int | None,
 ) -> Category:
-    parent = require_id(parent_id, "Category", field="parentId") if parent_id is not None else None
+    parent = parent_category_id(parent_id)
     data = CategoryInput(name=name, slug=slug, description=description, parent_id=parent, position=position)
     async with ctx.uow() as uow:
         category = await create_category(uow, data)

@@ -116,6 +116,13 @@ async def test_cycle_and_bad_input_change_nothing(
         (UPDATE, {"id": men["id"], "input": {"name": None}}, "categoryUpdate", [("name", "INVALID")]),
         (UPDATE, {"id": "nonsense", "input": {"name": "X"}}, "categoryUpdate", [("id", "NOT_FOUND")]),
         (REORDER, {"parentId": None, "ids": []}, "categoryReorder", [("ids", "INVALID")]),
+        (REORDER, {"parentId": "garbage", "ids": []}, "categoryReorder", [("parentId", "INVALID_PARENT")]),
+        (
+            CREATE,
+            {"input": {"name": "Kids", "parentId": "garbage"}},
+            "categoryCreate",
+            [("parentId", "INVALID_PARENT")],
+        ),
     ]
     for query, variables, name, expected in cases:
         res = await gql(client, a.admin, query, variables)
