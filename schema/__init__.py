@@ -10,6 +10,7 @@ from schema.access import AccessMutation, AccessQuery
 from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
 from schema.catalog.products_admin import CatalogProductMutation
+from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import Subscription
 from schema.relay_utils import UnknownTypeIsNull
@@ -26,7 +27,9 @@ class Query(ShopQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
 
 
 @strawberry.type(description="Everything a client can change. Expected failures come back in `errors`.")
-class Mutation(ShopMutation, AccessMutation, DocumentMutation, CatalogProductMutation):
+class Mutation(
+    ShopMutation, AccessMutation, DocumentMutation, CatalogProductMutation, CatalogTaxonomyMutation
+):
     pass
 
 

@@ -29,6 +29,8 @@ COLLECTION_UPDATED = "collection.updated"
 COLLECTION_DELETED = "collection.deleted"
 ATTRIBUTE_CHANGED = "attribute.changed"
 TRANSLATION_UPDATED = "translation.updated"
+# A deleted review changes its product's rating; the data names the product as the other review events do.
+REVIEW_DELETED = "review.deleted"
 REVIEW_SUBMITTED = "review.submitted"
 REVIEW_MODERATED = "review.moderated"
 # Product types group products for admins only: no storefront view or cached response depends on them.
