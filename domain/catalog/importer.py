@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from domain.catalog import brands, events, media, prices, products, stock, variants
+from domain.catalog import brands, categories, events, media, prices, products, stock, variants
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.import_formats import (
     ImportIssue,
@@ -58,7 +58,7 @@ from domain.catalog.inputs import (
     VariantCreateInput,
     VariantFields,
 )
-from domain.catalog.models import Category, Product, ProductStatus, ProductVariant
+from domain.catalog.models import Product, ProductStatus, ProductVariant
 from domain.catalog.writes import affected_by_variant
 from domain.errors import DomainError, DomainErrors
 from domain.tenancy.services import current_store
@@ -203,20 +203,19 @@ async def _guarded(
 
 
 async def _category_id(uow: UnitOfWork, record: ProductRecord, report: ImportReport) -> object:
-    last = record.category.split(">")[-1].strip()
-    found = await uow.session.scalar(
-        select(Category.id)
-        .where((func.lower(Category.name) == last.lower()) | (Category.slug == slugify(last)))
-        .order_by(Category.depth.desc())
-        .limit(1)
-    )
-    if found is None:
+    """The category named by the path "Men > Shirts > Formal", created where missing (as Shopify's
+    taxonomy column reads); a malformed path is a warning and leaves the category empty."""
+    names = [n.strip() for n in record.category.split(">")]
+    try:
+        async with uow.session.begin_nested():
+            return (await categories.ensure_category_path(uow, names)).id
+    except DomainError as exc:
         report.issues.append(
             ImportIssue(
-                record.line, "Product Category", f"no category {last!r}; left empty", record.handle, "warning"
+                record.line, "Product Category", f"{exc.message}; left empty", record.handle, "warning"
             )
         )
-    return found
+        return None
 
 
 def _status(record: ProductRecord) -> ProductStatus:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.catalog import categories
 from domain.catalog.import_formats import to_minor
 from domain.catalog.importer import ImportReport, import_catalog
 from domain.uow import UnitOfWork
@@ -74,7 +74,7 @@ async def test_csv_imports_good_rows_and_reports_bad_ones_by_line_and_column(
         (8, "Title"),  # a new product without a title
         (9, "Variant Grams"),  # "abc"
     }
-    assert _problems(report, "warning") == {(2, "Product Category"), (6, "Product Category")}
+    assert _problems(report, "warning") == set()
     products = await fetch(
         owner_engine,
         "SELECT p.slug, p.title, p.status, p.tags, p.description_html,"
@@ -209,27 +209,44 @@ async def test_a_sku_of_another_product_is_refused_not_moved(
     assert [r["slug"] for r in rows] == ["cotton-panjabi"]
 
 
-async def test_category_is_linked_by_its_last_segment(
+async def test_category_path_is_found_or_created(make_store: MakeStore, owner_engine: AsyncEngine) -> None:
+    a = await make_store("a")
+    async with a.uow() as uow:
+        existing = await categories.ensure_category_path(uow, ["Apparel", "Men"])
+        await uow.commit()
+
+    await _import(a, CSV)
+    await _import(a, CSV)  # idempotent: the second run finds what the first made
+
+    rows = await fetch(
+        owner_engine, "SELECT name, depth, parent_id, path FROM categories ORDER BY depth, name"
+    )
+    by_name = {r["name"]: r for r in rows}
+    assert sorted(by_name) == ["Apparel", "Men", "Panjabi", "Unknown Category"]
+    assert by_name["Panjabi"]["parent_id"] == existing.id
+    assert by_name["Panjabi"]["path"].startswith(existing.path)
+    linked = await fetch(
+        owner_engine,
+        "SELECT p.slug, c.name FROM products p JOIN categories c ON c.id = p.category_id ORDER BY p.slug",
+    )
+    assert [(r["slug"], r["name"]) for r in linked] == [
+        ("cotton-panjabi", "Panjabi"),
+        ("jamdani-saree", "Unknown Category"),
+    ]
+
+
+async def test_a_malformed_category_path_is_a_warning(
     make_store: MakeStore, owner_engine: AsyncEngine
 ) -> None:
     a = await make_store("a")
-    category_id = uuid.uuid4()
-    async with owner_engine.begin() as conn:
-        from sqlalchemy import text
+    csv = "Handle,Title,Variant SKU,Variant Price,Product Category\nmug,Mug,MUG-1,1.00,A > > B\n"
 
-        await conn.execute(
-            text(
-                "INSERT INTO categories (id, store_id, name, slug, description, position, depth, path)"
-                " VALUES (:id, :s, 'Panjabi', 'panjabi', '', 0, 0, :path)"
-            ),
-            {"id": category_id, "s": a.id, "path": f"/{category_id}/"},
-        )
+    report = await _import(a, csv)
 
-    report = await _import(a, CSV)
-
-    assert _problems(report, "warning") == {(6, "Product Category")}
-    (row,) = await fetch(owner_engine, "SELECT category_id FROM products WHERE slug = 'cotton-panjabi'")
-    assert row["category_id"] == category_id
+    assert _problems(report, "warning") == {(2, "Product Category")}
+    assert _problems(report) == set()
+    (row,) = await fetch(owner_engine, "SELECT category_id FROM products WHERE slug = 'mug'")
+    assert row["category_id"] is None
 
 
 async def test_json_format(make_store: MakeStore, owner_engine: AsyncEngine) -> None:
