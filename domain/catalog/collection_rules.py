@@ -71,7 +71,9 @@ def _condition(c: dict[str, Any], params: dict[str, Any], key: str) -> str:
             " AND ps.category_path LIKE cr.path || '%')"
         )
     elif field == "product_type":
-        expr = f"p.product_type_id IN (SELECT id FROM product_types WHERE store_id = :store AND name = :{key})"
+        expr = (
+            f"p.product_type_id IN (SELECT id FROM product_types WHERE store_id = :store AND name = :{key})"
+        )
     elif field == "title":
         if op == "contains":
             expr = f"(p.title ILIKE '%' || :{key} || '%' OR ps.title ILIKE '%' || :{key} || '%')"

@@ -225,12 +225,18 @@ _BY_COLLECTION = text(
     WHERE store_id = :store AND collection_ids @> ARRAY[CAST(:id AS uuid)]
     """
 )
-_COLLECTION_KIND = text("SELECT kind::text FROM collections WHERE store_id = :store AND id = CAST(:id AS uuid)")
+_COLLECTION_KIND = text(
+    "SELECT kind::text FROM collections WHERE store_id = :store AND id = CAST(:id AS uuid)"
+)
 _BY_ATTRIBUTE = text(
     "SELECT product_id FROM product_attribute_values WHERE store_id = :store AND attribute_id = CAST(:id AS uuid)"
 )
-_BY_VARIANT = text("SELECT product_id FROM product_variants WHERE store_id = :store AND id = CAST(:id AS uuid)")
-_ALL = text("SELECT id FROM products WHERE store_id = :store UNION SELECT product_id FROM product_summaries WHERE store_id = :store")
+_BY_VARIANT = text(
+    "SELECT product_id FROM product_variants WHERE store_id = :store AND id = CAST(:id AS uuid)"
+)
+_ALL = text(
+    "SELECT id FROM products WHERE store_id = :store UNION SELECT product_id FROM product_summaries WHERE store_id = :store"
+)
 # A bundle's stock follows its parts: products whose variants are parts of a bundle bring the bundle along.
 _BUNDLES_OF = text(
     """
@@ -279,7 +285,5 @@ async def products_affected(uow: UnitOfWork, event_type: str, data: dict[str, An
             if stmt is not None:
                 found.update(r[0] for r in await session.execute(stmt, p))
     if found and kind in ("variant", "price", "stock", "product"):
-        found.update(
-            r[0] for r in await session.execute(_BUNDLES_OF, {"store": store, "ids": sorted(found)})
-        )
+        found.update(r[0] for r in await session.execute(_BUNDLES_OF, {"store": store, "ids": sorted(found)}))
     return sorted(found)

@@ -11,7 +11,10 @@ from tests.fixtures.tenancy import MakeStore
 
 async def _summary(engine: AsyncEngine, product_id, locale: str = "en"):
     rows = await fetch(
-        engine, "SELECT * FROM product_summaries WHERE product_id = :p AND locale = :l", p=product_id, l=locale
+        engine,
+        "SELECT * FROM product_summaries WHERE product_id = :p AND locale = :l",
+        p=product_id,
+        l=locale,
     )
     return rows[0] if rows else None
 
@@ -43,7 +46,9 @@ async def test_prices_per_currency_and_one_row_per_locale(make_store: MakeStore,
     assert rows[0]["prices"] == {"BDT": {"min": 90000, "max": 150000}, "USD": {"min": 1100, "max": 1500}}
 
 
-async def test_in_stock_counts_free_units_backorder_and_untracked(make_store: MakeStore, owner_engine) -> None:
+async def test_in_stock_counts_free_units_backorder_and_untracked(
+    make_store: MakeStore, owner_engine
+) -> None:
     cat = Catalog(await make_store())
     reserved_all = await cat.product("A", variants=[VariantSpec("A1", {"BDT": 1}, on_hand=3, reserved=3)])
     one_free = await cat.product(
@@ -52,16 +57,23 @@ async def test_in_stock_counts_free_units_backorder_and_untracked(make_store: Ma
     backorder = await cat.product("C", variants=[VariantSpec("C1", {"BDT": 1}, allow_backorder=True)])
     untracked = await cat.product("D", variants=[VariantSpec("D1", {"BDT": 1}, track_inventory=False)])
 
-    got = {p.title: (await _summary(owner_engine, p.id))["in_stock"] for p in (reserved_all, one_free, backorder, untracked)}
+    got = {
+        p.title: (await _summary(owner_engine, p.id))["in_stock"]
+        for p in (reserved_all, one_free, backorder, untracked)
+    }
     assert got == {"A": False, "B": True, "C": True, "D": True}
 
 
-async def test_bundle_in_stock_only_when_every_part_has_its_quantity(make_store: MakeStore, owner_engine) -> None:
+async def test_bundle_in_stock_only_when_every_part_has_its_quantity(
+    make_store: MakeStore, owner_engine
+) -> None:
     cat = Catalog(await make_store())
     tea = await cat.product("Tea", variants=[VariantSpec("TEA", {"BDT": 100}, on_hand=5)])
     cup = await cat.product("Cup", variants=[VariantSpec("CUP", {"BDT": 100}, on_hand=1)])
     (tea_v,), (cup_v,) = await cat.variants_of(tea), await cat.variants_of(cup)
-    ok = await cat.product("Gift", variants=[VariantSpec("GIFT1", {"BDT": 150})], bundle=[(tea_v.id, 2), (cup_v.id, 1)])
+    ok = await cat.product(
+        "Gift", variants=[VariantSpec("GIFT1", {"BDT": 150})], bundle=[(tea_v.id, 2), (cup_v.id, 1)]
+    )
     short = await cat.product("Gift2", variants=[VariantSpec("GIFT2", {"BDT": 150})], bundle=[(cup_v.id, 2)])
 
     assert (await _summary(owner_engine, ok.id))["in_stock"] is True
@@ -87,7 +99,10 @@ async def test_translations_with_fallback_and_search_text(make_store: MakeStore,
     brand = await cat.brand("Aarong")
     await cat.translate("brand", brand.id, "bn", name="আড়ং")
     p = await cat.product(
-        "Cotton Saree", brand=brand, tags=["eid"], translations={"bn": {"title": "সুতির শাড়ি"}},
+        "Cotton Saree",
+        brand=brand,
+        tags=["eid"],
+        translations={"bn": {"title": "সুতির শাড়ি"}},
         variants=[VariantSpec("SAREE-1", {"BDT": 1})],
     )
     plain = await cat.product("Plain", variants=[VariantSpec("PL-1", {"BDT": 1})])
@@ -107,7 +122,11 @@ async def test_status_image_category_attributes_and_deletion(make_store: MakeSto
     size = await cat.attribute("chest", AttributeKind.NUMBER)
     later = utcnow() + timedelta(days=3)
     p = await cat.product(
-        "Draft", status=ProductStatus.DRAFT, category=leaf, images=3, published_at=later,
+        "Draft",
+        status=ProductStatus.DRAFT,
+        category=leaf,
+        images=3,
+        published_at=later,
         attributes={colour: ["red", "blue"], size: 42},
     )
 
@@ -133,20 +152,45 @@ async def test_rule_collections_and_manual_memberships(make_store: MakeStore, ow
     brand = await cat.brand("Yellow")
     men = await cat.category("Men")
     shirts = await cat.category("Shirts", men)
-    cheap_eid = await cat.product("Eid Panjabi", brand=brand, category=shirts, tags=["eid"],
-                                  variants=[VariantSpec("E1", {"BDT": 150000})], refresh=False)
-    dear_eid = await cat.product("Eid Sherwani", brand=brand, tags=["eid"],
-                                 variants=[VariantSpec("E2", {"BDT": 900000})], refresh=False)
+    cheap_eid = await cat.product(
+        "Eid Panjabi",
+        brand=brand,
+        category=shirts,
+        tags=["eid"],
+        variants=[VariantSpec("E1", {"BDT": 150000})],
+        refresh=False,
+    )
+    dear_eid = await cat.product(
+        "Eid Sherwani",
+        brand=brand,
+        tags=["eid"],
+        variants=[VariantSpec("E2", {"BDT": 900000})],
+        refresh=False,
+    )
     other = await cat.product("Socks", variants=[VariantSpec("S1", {"BDT": 10000})], refresh=False)
-    eid = await cat.collection("Eid", rules={"match": "all", "conditions": [{"field": "tag", "op": "eq", "value": "eid"}]})
-    cheap = await cat.collection("Yellow under 2000", rules={"match": "all", "conditions": [
-        {"field": "brand", "op": "eq", "value": "yellow"},
-        {"field": "price", "op": "lt", "value": 200000, "currency": "BDT"},
-    ]})
-    mens = await cat.collection("Men or socks", rules={"match": "any", "conditions": [
-        {"field": "category", "op": "eq", "value": "men"},
-        {"field": "title", "op": "contains", "value": "sock"},
-    ]})
+    eid = await cat.collection(
+        "Eid", rules={"match": "all", "conditions": [{"field": "tag", "op": "eq", "value": "eid"}]}
+    )
+    cheap = await cat.collection(
+        "Yellow under 2000",
+        rules={
+            "match": "all",
+            "conditions": [
+                {"field": "brand", "op": "eq", "value": "yellow"},
+                {"field": "price", "op": "lt", "value": 200000, "currency": "BDT"},
+            ],
+        },
+    )
+    mens = await cat.collection(
+        "Men or socks",
+        rules={
+            "match": "any",
+            "conditions": [
+                {"field": "category", "op": "eq", "value": "men"},
+                {"field": "title", "op": "contains", "value": "sock"},
+            ],
+        },
+    )
     picks = await cat.collection("Picks", products=[other])
 
     await cat.refresh(cheap_eid.id, dear_eid.id, other.id)
