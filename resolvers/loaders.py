@@ -55,7 +55,26 @@ class _ByProduct(_TaggedLoader[uuid.UUID, V]):
 
 
 class ProductByIdLoader(_ByProduct[catalog.Product | None]):
+    """Products, and in the same transaction the texts (request locale) of everything shown with them:
+    the translations loader is primed, so a page costs no translation batches at uneven depths."""
+
     fetch = staticmethod(catalog_queries.products_by_id)
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[catalog.Product | None]:
+        loaders = self.context.loaders
+        locale = loaders.catalog_locale
+        async with self.context.read_uow() as uow:
+            products = await catalog_queries.products_by_id(uow.session, keys)
+            texts = (
+                await catalog_queries.product_texts(uow.session, uow.store_id, keys, locale)
+                if locale is not None
+                else []
+            )
+        for key, fields in texts:
+            loaders.translations.prime(key, fields)
+        self.context.cache_tags.update(self.tags(keys, products))
+        self.context.cache_tags.update(f"{et}:{eid}" for (et, eid, _), _f in texts)
+        return products
 
 
 class VariantsByProductLoader(_ByProduct[list[catalog.ProductVariant]]):
@@ -216,3 +235,4 @@ class Loaders:
         self.translations = TranslationsLoader(context)
         # The store and the locale/currency this request reads the catalog in, resolved once.
         self.catalog_scope: object | None = None
+        self.catalog_locale: str | None = None

@@ -10,7 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -280,3 +282,47 @@ async def approved_reviews_by_product(
     for r in rows:
         by_product[r.product_id].append(r)
     return [by_product.get(pid, [])[: n + 1] for pid, n in keys]
+
+
+_PRODUCT_TEXTS = text(
+    """
+    WITH ents AS (
+        SELECT 'product' AS et, id AS eid FROM products WHERE store_id = :store AND id = ANY(:ids)
+        UNION SELECT 'variant', id FROM product_variants WHERE store_id = :store AND product_id = ANY(:ids)
+        UNION SELECT 'brand', brand_id FROM products
+            WHERE store_id = :store AND id = ANY(:ids) AND brand_id IS NOT NULL
+        UNION SELECT 'category', CAST(unnest(string_to_array(trim(BOTH '/' FROM c.path), '/')) AS uuid)
+            FROM categories c JOIN products p ON p.category_id = c.id AND p.store_id = :store
+            WHERE c.store_id = :store AND p.id = ANY(:ids)
+    )
+    SELECT ents.et, ents.eid, t.fields FROM ents
+    LEFT JOIN translations t ON t.store_id = :store AND t.entity_type = ents.et AND t.entity_id = ents.eid
+        AND t.locale = :locale
+    """
+).bindparams(bindparam("ids", type_=PG_ARRAY(PG_UUID(as_uuid=True))))
+
+
+async def product_texts(
+    session: AsyncSession, store_id: uuid.UUID, product_ids: Sequence[uuid.UUID], locale: str
+) -> list[tuple[tuple[str, uuid.UUID, str], dict[str, str] | None]]:
+    """Translations in one locale of everything a product page or listing shows: the products, their
+    variants, brands and category paths. Missing ones come back as None, so a loader can be primed with
+    both and never ask again."""
+    rows = await session.execute(
+        _PRODUCT_TEXTS, {"store": store_id, "ids": list(product_ids), "locale": locale}
+    )
+    return [((et, eid, locale), fields) for et, eid, fields in rows.all()]
+
+
+async def entity_texts(
+    session: AsyncSession, keys: Sequence[tuple[str, uuid.UUID]], locale: str
+) -> list[tuple[tuple[str, uuid.UUID, str], dict[str, str] | None]]:
+    """Translations of these (entity type, id) pairs in one locale, None where there is none."""
+    if not keys:
+        return []
+    stmt = select(m.Translation).where(
+        tuple_(m.Translation.entity_type, m.Translation.entity_id).in_(list(keys)),
+        m.Translation.locale == locale,
+    )
+    found = {(r.entity_type, r.entity_id): r.fields for r in (await session.scalars(stmt)).all()}
+    return [((et, eid, locale), found.get((et, eid))) for et, eid in keys]

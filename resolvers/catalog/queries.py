@@ -140,10 +140,34 @@ async def list_products(
     return ProductPage(listing, items, page.total, page.has_next_page, start > 0)
 
 
-async def facets(ctx: Context, listing: search.Listing) -> search.Facets:
+@dataclass(frozen=True)
+class FacetResult:
+    counts: search.Facets
+    brands: dict[uuid.UUID, m.Brand]
+    categories: dict[uuid.UUID, m.Category]
+
+
+async def facets(ctx: Context, listing: search.Listing) -> FacetResult:
+    """Facet counts with the brands and categories they name, and those names' translations, in one
+    transaction of a fixed number of statements (not through the shared loaders, whose batches would
+    then depend on timing)."""
     ctx.cache_tags.add(LISTINGS)
     async with ctx.read_uow() as uow:
-        return await search.facet_counts(uow.session, listing)
+        counts = await search.facet_counts(uow.session, listing)
+        brand_ids = [b for b, _ in counts.brands]
+        category_ids = [c for c, _ in counts.categories]
+        brands = [b for b in await q.brands_by_id(uow.session, brand_ids) if b is not None]
+        categories = [c for c in await q.categories_by_id(uow.session, category_ids) if c is not None]
+        texts = await q.entity_texts(
+            uow.session,
+            [("brand", b.id) for b in brands] + [("category", c.id) for c in categories],
+            listing.locale,
+        )
+    for key, fields in texts:
+        ctx.loaders.translations.prime(key, fields)
+    ctx.cache_tags.update(f"brand:{b.id}" for b in brands)
+    ctx.cache_tags.update(f"category:{c.id}" for c in categories)
+    return FacetResult(counts, {b.id: b for b in brands}, {c.id: c for c in categories})
 
 
 async def suggestions(

@@ -61,4 +61,5 @@ async def _resolve(ctx: Context, asked: dict[str, Any]) -> CatalogScope:
         default_locale=store.default_locale,
         storefront=ctx.principal.kind is not TokenKind.ADMIN,
     )
+    ctx.loaders.catalog_locale = scope.locale
     return scope

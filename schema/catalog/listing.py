@@ -95,20 +95,19 @@ class ProductConnection:
 
     @strawberry.field(description="Facet counts for the current filter (whatever the page).")
     async def facets(self, info: Info) -> ProductFacets:
-        f = await q.facets(info.context, self.listing)
-        brands = await info.context.loaders.brand_by_id.load_many([b for b, _ in f.brands])
-        categories = await info.context.loaders.category_by_id.load_many([c for c, _ in f.categories])
+        result = await q.facets(info.context, self.listing)
+        f = result.counts
         currency = self.listing.currency
         return ProductFacets(
             brands=[
-                BrandFacet(brand=Brand.from_model(b), count=n)
-                for b, (_, n) in zip(brands, f.brands, strict=True)
-                if b is not None
+                BrandFacet(brand=Brand.from_model(result.brands[b]), count=n)
+                for b, n in f.brands
+                if b in result.brands
             ],
             categories=[
-                CategoryFacet(category=Category.from_model(c), count=n)
-                for c, (_, n) in zip(categories, f.categories, strict=True)
-                if c is not None
+                CategoryFacet(category=Category.from_model(result.categories[c]), count=n)
+                for c, n in f.categories
+                if c in result.categories
             ],
             attributes=[AttributeFacet(code=c, value=v, count=n) for c, v, n in f.attributes],
             prices=[
