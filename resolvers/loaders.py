@@ -166,12 +166,12 @@ class CategoryByIdLoader(_TaggedLoader[uuid.UUID, catalog.Category | None]):
         return {f"category:{k}" for k in keys}
 
 
-class CategoriesByParentLoader(_TaggedLoader[uuid.UUID | None, list[catalog.Category]]):
-    """Ordered children by parent id; the None key gives the roots."""
+class CategoriesByParentLoader(_TaggedLoader[uuid.UUID, list[catalog.Category]]):
+    """Ordered children by parent id; `catalog_queries.ROOT` gives the roots."""
 
     fetch = staticmethod(catalog_queries.categories_by_parent)
 
-    def tags(self, keys: Sequence[uuid.UUID | None], values: list[list[catalog.Category]]) -> set[str]:
+    def tags(self, keys: Sequence[uuid.UUID], values: list[list[catalog.Category]]) -> set[str]:
         return {"categories"}
 
 

@@ -208,17 +208,20 @@ async def translations(
     return [rows.get(k) for k in keys]
 
 
+# The parent key of root categories (a loader key cannot be None).
+ROOT = uuid.UUID(int=0)
+
+
 async def categories_by_parent(
-    session: AsyncSession, parent_ids: Sequence[uuid.UUID | None]
+    session: AsyncSession, parent_ids: Sequence[uuid.UUID]
 ) -> list[list[m.Category]]:
-    """Children in order; the None key is the list of roots."""
-    wanted = [p for p in parent_ids if p is not None]
-    condition = m.Category.parent_id.in_(wanted)
-    if None in parent_ids:
+    """Children in order; the ROOT key gives the root categories."""
+    condition = m.Category.parent_id.in_([p for p in parent_ids if p != ROOT])
+    if ROOT in parent_ids:
         condition = or_(condition, m.Category.parent_id.is_(None))
     stmt = select(m.Category).where(condition).order_by(m.Category.position, m.Category.name, m.Category.id)
     rows = (await session.scalars(stmt)).all()
-    return _grouped(parent_ids, [(c.parent_id, c) for c in rows])
+    return _grouped(parent_ids, [(c.parent_id or ROOT, c) for c in rows])
 
 
 async def all_brands(session: AsyncSession) -> list[m.Brand]:

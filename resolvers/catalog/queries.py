@@ -183,7 +183,7 @@ async def suggestions(
 
 
 async def root_categories(ctx: Context) -> list[m.Category]:
-    found: list[m.Category] = await ctx.loaders.categories_by_parent.load(None)
+    found: list[m.Category] = await ctx.loaders.categories_by_parent.load(q.ROOT)
     return found
 
 
