@@ -22,10 +22,12 @@ db_app = typer.Typer(help="Database", no_args_is_help=True)
 pq_app = typer.Typer(help="Persisted documents", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit log", no_args_is_help=True)
 schema_app = typer.Typer(help="GraphQL schema", no_args_is_help=True)
+catalog_app = typer.Typer(help="Catalog", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(pq_app, name="persisted-queries")
 app.add_typer(audit_app, name="audit")
 app.add_typer(schema_app, name="schema")
+app.add_typer(catalog_app, name="catalog")
 console = Console(stderr=True)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +111,49 @@ async def _audit_verify(only: str | None) -> list[tuple[str, int, str]]:
     finally:
         await db.dispose()
     return found
+
+
+@catalog_app.command("reindex")
+def catalog_reindex(
+    store: str = typer.Option(..., "--store", help="Store slug."),
+    batch: int = typer.Option(500, help="Products per transaction."),
+) -> None:
+    """Rebuild the product read model (summaries and price ranges) of a store, in batches."""
+    written = asyncio.run(_catalog_reindex(store, batch))
+    console.print(f"[green]{store}: {written} products reindexed[/green]")
+
+
+async def _catalog_reindex(slug: str, batch: int) -> int:
+    from domain.catalog.read_model import product_ids_of_store, refresh_products
+    from domain.db import create_database, create_engine
+    from domain.tenancy.models import Store
+    from domain.uow import UnitOfWork
+
+    settings = get_settings()
+    owner = create_engine(settings.owner_url, pool_size=1, max_overflow=0)
+    async with owner.connect() as conn:
+        found = (await conn.execute(select(Store.id, Store.organization_id).where(Store.slug == slug))).first()
+    await owner.dispose()
+    if found is None:
+        console.print(f"[red]no store {slug!r}[/red]")
+        raise typer.Exit(1)
+    store_id, org_id = found
+    db = create_database(settings.app_url, pool_size=1, max_overflow=0)
+    written = 0
+    try:
+        async with UnitOfWork(db.sessions, store_id=store_id, organization_id=org_id) as uow:
+            ids = await product_ids_of_store(uow)
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"reindexing {slug}", total=len(ids))
+            for start in range(0, len(ids), max(batch, 1)):
+                chunk = ids[start : start + max(batch, 1)]
+                async with UnitOfWork(db.sessions, store_id=store_id, organization_id=org_id) as uow:
+                    written += await refresh_products(uow, chunk)
+                    await uow.commit()
+                progress.advance(task, len(chunk))
+    finally:
+        await db.dispose()
+    return written
 
 
 @app.command()

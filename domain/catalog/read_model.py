@@ -287,3 +287,11 @@ async def products_affected(uow: UnitOfWork, event_type: str, data: dict[str, An
     if found and kind in ("variant", "price", "stock", "product"):
         found.update(r[0] for r in await session.execute(_BUNDLES_OF, {"store": store, "ids": sorted(found)}))
     return sorted(found)
+
+
+_STORE_PRODUCTS = text("SELECT id FROM products WHERE store_id = :store ORDER BY id")
+
+
+async def product_ids_of_store(uow: UnitOfWork) -> list[uuid.UUID]:
+    """Every product of the store, to rebuild the whole read model in batches."""
+    return [r[0] for r in await uow.session.execute(_STORE_PRODUCTS, {"store": uow.store_id})]
