@@ -160,9 +160,7 @@ class _Conditions:
         self.category: list[ColumnElement[bool]] = []
         if f.category_id is not None:
             # An unknown category matches nothing rather than everything.
-            self.category.append(
-                ps.c.category_path.startswith(category_path, autoescape=True) if category_path else false()
-            )
+            self.category.append(_under(category_path) if category_path else false())
         self.price: list[ColumnElement[bool]] = []
         if f.price_min is not None or f.price_max is not None:
             bounds = [spf.c.product_id == ps.c.product_id, spf.c.currency == listing.currency]
@@ -189,6 +187,14 @@ class _Conditions:
             out += self.price
         out += [c for code, c in self.attributes.items() if without != f"attribute:{code}"]
         return out
+
+
+def _under(path: str) -> ColumnElement[bool]:
+    """Paths starting with `path`, as a range the text_pattern_ops index answers (a LIKE on a bound
+    parameter cannot use it in a generic plan). Paths are ASCII and end with "/", so the upper bound is
+    the path with its last character incremented."""
+    upper = path[:-1] + chr(ord(path[-1]) + 1)
+    return and_(ps.c.category_path.op("~>=~")(path), ps.c.category_path.op("~<~")(upper))
 
 
 async def _category_path(session: AsyncSession, listing: Listing) -> str | None:
