@@ -132,7 +132,8 @@ async def _catalog_reindex(slug: str, batch: int) -> int:
     settings = get_settings()
     owner = create_engine(settings.owner_url, pool_size=1, max_overflow=0)
     async with owner.connect() as conn:
-        found = (await conn.execute(select(Store.id, Store.organization_id).where(Store.slug == slug))).first()
+        stmt = select(Store.id, Store.organization_id).where(Store.slug == slug)
+        found = (await conn.execute(stmt)).first()
     await owner.dispose()
     if found is None:
         console.print(f"[red]no store {slug!r}[/red]")

@@ -11,9 +11,9 @@ from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import queries as access_queries
+from domain.access.models import ApiToken, Role
 from domain.catalog import models as catalog
 from domain.catalog import queries as catalog_queries
-from domain.access.models import ApiToken, Role
 from domain.documents import queries as document_queries
 from domain.documents.models import PersistedDocument
 

@@ -95,7 +95,8 @@ def _condition(c: dict[str, Any], params: dict[str, Any], key: str) -> str:
         params[f"{key}_code"] = code
         if op in ORDERED:
             expr = (
-                "EXISTS (SELECT 1 FROM product_attribute_values av JOIN attributes a ON a.id = av.attribute_id"
+                "EXISTS (SELECT 1 FROM product_attribute_values av"
+                " JOIN attributes a ON a.id = av.attribute_id"
                 f" WHERE av.store_id = :store AND av.product_id = ps.product_id AND a.code = :{key}_code"
                 f" AND av.number_value {OPS[op]} CAST(:{key} AS numeric))"
             )

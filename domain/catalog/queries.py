@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -216,7 +216,7 @@ async def categories_by_parent(
     session: AsyncSession, parent_ids: Sequence[uuid.UUID]
 ) -> list[list[m.Category]]:
     """Children in order; the ROOT key gives the root categories."""
-    condition = m.Category.parent_id.in_([p for p in parent_ids if p != ROOT])
+    condition: ColumnElement[bool] = m.Category.parent_id.in_([p for p in parent_ids if p != ROOT])
     if ROOT in parent_ids:
         condition = or_(condition, m.Category.parent_id.is_(None))
     stmt = select(m.Category).where(condition).order_by(m.Category.position, m.Category.name, m.Category.id)

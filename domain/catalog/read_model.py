@@ -54,7 +54,8 @@ _UPSERT_SUMMARIES = text(
         LEFT JOIN stock_levels sl ON sl.variant_id = v.id AND sl.store_id = :store
         WHERE v.store_id = :store AND (
             v.product_id = ANY(:ids)
-            OR v.id IN (SELECT variant_id FROM bundle_items WHERE store_id = :store AND bundle_product_id = ANY(:ids))
+            OR v.id IN (SELECT variant_id FROM bundle_items
+                        WHERE store_id = :store AND bundle_product_id = ANY(:ids))
         )
         GROUP BY v.id
     ),
@@ -93,14 +94,16 @@ _UPSERT_SUMMARIES = text(
         FROM product_attribute_values pav
         JOIN attributes a ON a.id = pav.attribute_id AND a.store_id = :store
         CROSS JOIN LATERAL unnest(
-            ARRAY[pav.text_value, trim_scale(pav.number_value)::text, pav.bool_value::text, pav.date_value::text]
+            ARRAY[pav.text_value, trim_scale(pav.number_value)::text,
+                  pav.bool_value::text, pav.date_value::text]
             || pav.choice_values
         ) AS val
         WHERE pav.store_id = :store AND pav.product_id = ANY(:ids) AND val IS NOT NULL AND val <> ''
         GROUP BY pav.product_id
     ),
     prices AS (
-        SELECT product_id, jsonb_object_agg(currency, jsonb_build_object('min', min_amount, 'max', max_amount)) AS j
+        SELECT product_id,
+               jsonb_object_agg(currency, jsonb_build_object('min', min_amount, 'max', max_amount)) AS j
         FROM product_summary_prices WHERE store_id = :store AND product_id = ANY(:ids) GROUP BY product_id
     )
     INSERT INTO product_summaries (
@@ -144,7 +147,8 @@ _UPSERT_SUMMARIES = text(
         attribute_values = excluded.attribute_values, prices = excluded.prices, in_stock = excluded.in_stock,
         rating_avg = excluded.rating_avg, rating_count = excluded.rating_count,
         primary_image_url = excluded.primary_image_url, primary_image_alt = excluded.primary_image_alt,
-        search_text = excluded.search_text, created_at = excluded.created_at, refreshed_at = excluded.refreshed_at
+        search_text = excluded.search_text, created_at = excluded.created_at,
+        refreshed_at = excluded.refreshed_at
     RETURNING product_id
     """
 ).bindparams(_IDS)
@@ -229,13 +233,15 @@ _COLLECTION_KIND = text(
     "SELECT kind::text FROM collections WHERE store_id = :store AND id = CAST(:id AS uuid)"
 )
 _BY_ATTRIBUTE = text(
-    "SELECT product_id FROM product_attribute_values WHERE store_id = :store AND attribute_id = CAST(:id AS uuid)"
+    "SELECT product_id FROM product_attribute_values"
+    " WHERE store_id = :store AND attribute_id = CAST(:id AS uuid)"
 )
 _BY_VARIANT = text(
     "SELECT product_id FROM product_variants WHERE store_id = :store AND id = CAST(:id AS uuid)"
 )
 _ALL = text(
-    "SELECT id FROM products WHERE store_id = :store UNION SELECT product_id FROM product_summaries WHERE store_id = :store"
+    "SELECT id FROM products WHERE store_id = :store"
+    " UNION SELECT product_id FROM product_summaries WHERE store_id = :store"
 )
 # A bundle's stock follows its parts: products whose variants are parts of a bundle bring the bundle along.
 _BUNDLES_OF = text(

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     BigInteger,
-    String,
     ColumnElement,
     Select,
+    String,
     Text,
     and_,
     case,
@@ -28,9 +28,9 @@ from sqlalchemy import (
     literal,
     literal_column,
     or_,
-    true,
     select,
     text,
+    true,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
@@ -44,7 +44,7 @@ sp = SummaryPrice.__table__.alias("sp")
 # The price filter's own alias: the listing joins `sp` for sorting, and the filter must not correlate to it.
 spf = SummaryPrice.__table__.alias("spf")
 
-# Price facet edges in major units (×100 for minor units): the same for every currency, as most shops'
+# Price facet edges in major units (times 100 for minor units): the same for every currency, as most shops'
 # price filters are.
 PRICE_EDGES = (0, 500, 1000, 2500, 5000, 10000, 25000)
 # Search-as-you-type and typo tolerance: how alike a word of the query and of the text must be.
@@ -286,7 +286,7 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
         .where(*where.all(without="category"), ps.c.category_path.is_not(None))
         .group_by(segment.c.seg)
     )
-    parts: list[Select[Any]] = [brand, category]
+    parts: list[Any] = [brand, category]
     values = func.unnest(ps.c.attribute_values).table_valued("val").render_derived()
     value = values.c.val
     filtered_codes = list(where.attributes)

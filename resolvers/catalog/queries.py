@@ -9,20 +9,23 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from graphql import GraphQLResolveInfo
-
 from domain.catalog import models as m
 from domain.catalog import queries as q
 from domain.catalog import search
 from domain.catalog.events import LISTINGS
 from domain.db import utcnow
 from domain.errors import DomainError
-from resolvers.catalog.scope import CatalogScope, catalog_scope
+from resolvers.catalog.scope import CatalogScope, OperationInfo, catalog_scope
 from resolvers.context import Context
 from resolvers.ids import decode_global_id
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 
 NOTHING = uuid.UUID(int=0)
+
+
+def _text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL: no stored slug, title or value contains it, so it can only be noise.
+    return value.replace("\x00", "")
 
 
 def visible(p: m.Product | None, scope: CatalogScope) -> m.Product | None:
@@ -36,22 +39,18 @@ def visible(p: m.Product | None, scope: CatalogScope) -> m.Product | None:
     return p
 
 
-async def products_by_id(
-    ctx: Context, info: GraphQLResolveInfo, ids: list[uuid.UUID]
-) -> list[m.Product | None]:
+async def products_by_id(ctx: Context, info: OperationInfo, ids: list[uuid.UUID]) -> list[m.Product | None]:
     scope = await catalog_scope(ctx, info)
     found: list[m.Product | None] = await ctx.loaders.product_by_id.load_many(ids)
     return [visible(p, scope) for p in found]
 
 
-async def product(
-    ctx: Context, info: GraphQLResolveInfo, *, id: str | None, slug: str | None
-) -> m.Product | None:
+async def product(ctx: Context, info: OperationInfo, *, id: str | None, slug: str | None) -> m.Product | None:
     if id is not None:
         pid = decode_global_id(id, "Product")
     elif slug is not None:
         async with ctx.read_uow() as uow:
-            pid = await q.product_id_by_slug(uow.session, slug)
+            pid = None if "\x00" in slug else await q.product_id_by_slug(uow.session, slug)
     else:
         raise DomainError("REQUIRED", "give id or slug", field="id")
     if pid is None:
@@ -99,14 +98,14 @@ def _listing(args: ListingArgs, scope: CatalogScope) -> search.Listing:
             category_id=_id(args.category_id, "Category"),
             brand_ids=tuple(_id(b, "Brand") or NOTHING for b in args.brand_ids),
             collection_id=_id(args.collection_id, "Collection"),
-            attributes=tuple(args.attributes),
+            attributes=tuple(_text(a) for a in args.attributes),
             price_min=args.price_min,
             price_max=args.price_max,
             in_stock=args.in_stock,
             statuses=None if scope.storefront or args.statuses is None else tuple(args.statuses),
         ),
         sort=args.sort,
-        query=(args.query or "").strip() or None,
+        query=_text(args.query or "").strip() or None,
     )
 
 
@@ -125,7 +124,7 @@ def _decode_offset(cursor: str) -> int:
 
 
 async def list_products(
-    ctx: Context, info: GraphQLResolveInfo, args: ListingArgs, *, first: int | None, after: str | None
+    ctx: Context, info: OperationInfo, args: ListingArgs, *, first: int | None, after: str | None
 ) -> ProductPage:
     """A page of the listing (or search) in order, products loaded in one batch."""
     scope = await catalog_scope(ctx, info)
@@ -171,14 +170,14 @@ async def facets(ctx: Context, listing: search.Listing) -> FacetResult:
 
 
 async def suggestions(
-    ctx: Context, info: GraphQLResolveInfo, query: str, first: int | None
+    ctx: Context, info: OperationInfo, query: str, first: int | None
 ) -> list[search.Suggestion]:
     scope = await catalog_scope(ctx, info)
     ctx.cache_tags.add(LISTINGS)
     size = min(max(first or 5, 0), 20)
     async with ctx.read_uow() as uow:
         return await search.suggest(
-            uow.session, store_id=scope.store_id, locale=scope.locale, query=query, first=size
+            uow.session, store_id=scope.store_id, locale=scope.locale, query=_text(query), first=size
         )
 
 
@@ -195,7 +194,7 @@ async def children(ctx: Context, category_id: uuid.UUID) -> list[m.Category]:
 async def category_by_slug(ctx: Context, slug: str) -> m.Category | None:
     ctx.cache_tags.add("categories")
     async with ctx.read_uow() as uow:
-        found = await q.category_by_slug(uow.session, slug)
+        found = None if "\x00" in slug else await q.category_by_slug(uow.session, slug)
     if found is not None:
         ctx.cache_tags.add(f"category:{found.id}")
     return found
@@ -204,7 +203,7 @@ async def category_by_slug(ctx: Context, slug: str) -> m.Category | None:
 async def collection_by_slug(ctx: Context, slug: str) -> m.Collection | None:
     ctx.cache_tags.add("collections")
     async with ctx.read_uow() as uow:
-        found = await q.collection_by_slug(uow.session, slug)
+        found = None if "\x00" in slug else await q.collection_by_slug(uow.session, slug)
     if found is not None:
         ctx.cache_tags.add(f"collection:{found.id}")
     return found
@@ -213,7 +212,7 @@ async def collection_by_slug(ctx: Context, slug: str) -> m.Collection | None:
 async def brand_by_slug(ctx: Context, slug: str) -> m.Brand | None:
     ctx.cache_tags.add("brands")
     async with ctx.read_uow() as uow:
-        found = await q.brand_by_slug(uow.session, slug)
+        found = None if "\x00" in slug else await q.brand_by_slug(uow.session, slug)
     if found is not None:
         ctx.cache_tags.add(f"brand:{found.id}")
     return found
@@ -240,7 +239,7 @@ def _review_page(rows: list[m.Review], size: int, after: str | None) -> Page[m.R
 
 
 async def product_reviews(
-    ctx: Context, info: GraphQLResolveInfo, product_id: uuid.UUID, *, first: int | None, after: str | None
+    ctx: Context, info: OperationInfo, product_id: uuid.UUID, *, first: int | None, after: str | None
 ) -> Page[m.Review]:
     """Approved reviews of a visible product, newest first. The first page of many products is one batch."""
     size = page_size(first, ctx.default_page_size)
@@ -257,7 +256,7 @@ async def product_reviews(
 
 
 async def translated(
-    ctx: Context, info: GraphQLResolveInfo, entity_type: str, entity_id: uuid.UUID, field_name: str, base: str
+    ctx: Context, info: OperationInfo, entity_type: str, entity_id: uuid.UUID, field_name: str, base: str
 ) -> str:
     """A text field in the request's locale, or the base text when that locale has no translation."""
     scope = await catalog_scope(ctx, info)

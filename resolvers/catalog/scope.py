@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from graphql import GraphQLResolveInfo, value_from_ast_untyped
+from graphql import OperationDefinitionNode, value_from_ast_untyped
 
 from domain.access.models import TokenKind
 from domain.catalog.locales import pick_currency, pick_locale
@@ -29,17 +29,27 @@ class CatalogScope:
     storefront: bool
 
 
-def in_context(info: GraphQLResolveInfo) -> dict[str, Any]:
+class OperationInfo(Protocol):
+    """What the scope needs of a resolver's info (strawberry's Info and graphql-core's both have it)."""
+
+    @property
+    def operation(self) -> OperationDefinitionNode: ...
+
+    @property
+    def variable_values(self) -> dict[str, Any]: ...
+
+
+def in_context(info: OperationInfo) -> dict[str, Any]:
     for directive in info.operation.directives or ():
         if directive.name.value == "inContext":
+            variables = dict(info.variable_values)
             return {
-                a.name.value: value_from_ast_untyped(a.value, info.variable_values)
-                for a in directive.arguments
+                a.name.value: value_from_ast_untyped(a.value, variables) for a in directive.arguments or ()
             }
     return {}
 
 
-async def catalog_scope(ctx: Context, info: GraphQLResolveInfo) -> CatalogScope:
+async def catalog_scope(ctx: Context, info: OperationInfo) -> CatalogScope:
     """Resolved once per request; sibling resolvers running concurrently share the one lookup."""
     loaders = ctx.loaders
     if loaders.catalog_scope is None:

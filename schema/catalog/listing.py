@@ -11,7 +11,7 @@ from domain.catalog import search
 from resolvers.catalog import queries as q
 from resolvers.catalog.queries import ListingArgs
 from resolvers.ids import encode_global_id
-from schema.catalog.types import Brand, Category, Info, Money, Product, ProductSort, ProductStatus
+from schema.catalog.types import Brand, Category, Info, Money, Product, ProductStatus
 
 
 @strawberry.input(description="A price range in the requested currency, minor units, both ends included.")
@@ -29,7 +29,9 @@ class ProductFilterInput:
     collection: strawberry.ID | None = strawberry.field(default=None, description="A collection id.")
     attributes: list[str] | None = strawberry.field(
         default=None,
-        description='Attribute values as "code:value" (e.g. "colour:red"): any value of one code, every code.',
+        description=(
+            'Attribute values as "code:value" (e.g. "colour:red"): any value of one code, all codes.'
+        ),
     )
     price: PriceFilterInput | None = strawberry.field(default=None, description="Price range.")
     in_stock: bool | None = strawberry.field(default=None, description="Only products for sale now (or not).")
@@ -73,7 +75,9 @@ class PriceFacet:
 
 
 @strawberry.type(
-    description="Facet counts. Each dimension applies every filter but its own, so other choices stay visible."
+    description=(
+        "Facet counts. Each dimension applies every filter but its own, so other choices stay visible."
+    )
 )
 class ProductFacets:
     brands: list[BrandFacet] = strawberry.field(description="Per brand, most products first.")

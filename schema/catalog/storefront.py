@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 
 import strawberry
-from strawberry import relay
 from graphql import DirectiveLocation
+from strawberry import relay
 
 from domain.catalog.search import ProductSort
 from resolvers.catalog import queries as q
@@ -30,7 +30,8 @@ from schema.relay_utils import connection
     name="inContext",
     description=(
         "The locale and currency the operation reads the catalog in (Shopify's @inContext). Wins over the "
-        "Accept-Language and X-Currency headers; anything the store does not support falls back to its default."
+        "Accept-Language and X-Currency headers; anything the store does not support falls back to its "
+        "default."
     ),
 )
 def in_context(locale: str | None = None, currency: str | None = None) -> None:

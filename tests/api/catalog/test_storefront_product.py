@@ -41,7 +41,7 @@ async def _shop(make_store: MakeStore):
 
 
 async def test_product_page_by_slug_in_bengali_with_everything(client, make_store: MakeStore) -> None:
-    store, _, saree, _, _ = await _shop(make_store)
+    store, _, _, _, _ = await _shop(make_store)
 
     data = await persisted(client, store.storefront, "ProductPage", {"slug": "cotton-saree"})
     p = data["product"]

@@ -54,10 +54,10 @@ async def test_statement_count_is_the_same_for_10_and_100_products(
             refresh=False,
         )
     async with store.uow() as uow:
-        from domain.catalog.read_model import refresh_products
         from sqlalchemy import select
 
         from domain.catalog.models import Product
+        from domain.catalog.read_model import refresh_products
 
         ids = list((await uow.session.scalars(select(Product.id))).all())
         await refresh_products(uow, ids)

@@ -1,8 +1,8 @@
 from sqlalchemy import update
 
 from domain.catalog import events
-from domain.catalog.read_model import products_affected
 from domain.catalog.models import Brand, Product, ProductStatus, VariantPrice
+from domain.catalog.read_model import products_affected
 from domain.events.envelope import EventEnvelope
 from tests.fixtures.catalog import Catalog, VariantSpec
 from tests.fixtures.database import fetch

@@ -167,7 +167,7 @@ async def test_search_english_bengali_typo_and_sku(shop) -> None:
 
 
 async def test_suggestions(shop) -> None:
-    store, _, p, _ = shop
+    store, _, _, _ = shop
     async with store.uow(readonly=True) as uow:
         got = await suggest(uow.session, store_id=store.id, locale="en", query="san", first=5)
         bn = await suggest(uow.session, store_id=store.id, locale="bn", query="পাট", first=5)
