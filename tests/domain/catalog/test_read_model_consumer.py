@@ -124,3 +124,19 @@ async def test_product_status_change_is_kept_for_listings_to_filter(
         owner_engine, "SELECT DISTINCT status::text AS s FROM product_summaries WHERE product_id = :p", p=p.id
     )
     assert [r["s"] for r in rows] == ["archived"]
+
+
+async def test_rule_collection_event_reaches_every_product_of_the_store(
+    make_store: MakeStore, db, owner_engine
+) -> None:
+    cat = Catalog(await make_store())
+    eid = await cat.product("Panjabi", tags=["eid"])
+    plain = await cat.product("Socks")
+    rules = {"match": "all", "conditions": [{"field": "tag", "op": "eq", "value": "eid"}]}
+    collection = await cat.collection("Eid", rules=rules)
+    sent = await _emit(cat, events.COLLECTION_CREATED, {"id": str(collection.id)})
+
+    await dispatch(db, await _outbox_envelope(owner_engine, sent.id), consumers)
+
+    rows = await fetch(owner_engine, "SELECT DISTINCT product_id, collection_ids FROM product_summaries")
+    assert {r["product_id"]: r["collection_ids"] for r in rows} == {eid.id: [collection.id], plain.id: []}
