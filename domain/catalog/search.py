@@ -207,6 +207,10 @@ async def _category_path(session: AsyncSession, listing: Listing) -> str | None:
     )
 
 
+def _by_price(listing: Listing) -> bool:
+    return listing.sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC)
+
+
 def _ordering(listing: Listing) -> list[Any]:
     sort = listing.sort or (ProductSort.RELEVANCE if listing.query else ProductSort.NEWEST)
     price = sp.c.min_amount
@@ -245,11 +249,12 @@ async def list_products(
 ) -> ListingPage:
     """One page of product ids in order, with the total matching count."""
     where = await _prepare(session, listing)
+    source: Any = ps
+    if _by_price(listing):
+        source = ps.outerjoin(sp, and_(sp.c.product_id == ps.c.product_id, sp.c.currency == listing.currency))
     stmt: Select[Any] = (
         select(ps.c.product_id, func.count().over().label("total"))
-        .select_from(
-            ps.outerjoin(sp, and_(sp.c.product_id == ps.c.product_id, sp.c.currency == listing.currency))
-        )
+        .select_from(source)
         .where(*where.all())
         .order_by(*_ordering(listing))
         .offset(offset)

@@ -53,9 +53,12 @@ async def product(ctx: Context, info: OperationInfo, *, id: str | None, slug: st
             pid = None if "\x00" in slug else await q.product_id_by_slug(uow.session, slug)
     else:
         raise DomainError("REQUIRED", "give id or slug", field="id")
-    if pid is None:
-        return None
-    (found,) = await products_by_id(ctx, info, [pid])
+    found = None
+    if pid is not None:
+        (found,) = await products_by_id(ctx, info, [pid])
+    if found is None:
+        # A miss may turn into a hit when a product is created or published: those events purge "products".
+        ctx.cache_tags.add(LISTINGS)
     return found
 
 
