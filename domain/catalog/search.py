@@ -344,7 +344,8 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
 async def suggest(
     session: AsyncSession, *, store_id: uuid.UUID, locale: str, query: str, first: int = 5
 ) -> list[Suggestion]:
-    """Search-as-you-type: titles starting with the words typed first, then titles most alike."""
+    """Search-as-you-type over titles: those starting with what was typed first, then the most alike
+    (typos included)."""
     q = query.strip()
     if not q:
         return []
@@ -359,7 +360,7 @@ async def suggest(
             ps.c.locale == locale,
             ps.c.status == ProductStatus.ACTIVE,
             or_(ps.c.published_at.is_(None), ps.c.published_at <= func.now()),
-            or_(prefix, literal(q).op("<%")(ps.c.search_text)),
+            or_(prefix, literal(q).op("<%")(ps.c.title)),
         )
         .order_by(
             case((prefix, 0), else_=1),
