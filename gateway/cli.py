@@ -8,18 +8,20 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from sqlalchemy import select, text
 
 from gateway.settings import get_settings
 
 if TYPE_CHECKING:
     from domain.catalog.importer import ImportReport
+    from gateway.demo_catalog import DemoCatalogReport
 
 app = typer.Typer(help="StormCom Gateway", no_args_is_help=True)
 db_app = typer.Typer(help="Database", no_args_is_help=True)
@@ -46,8 +48,12 @@ def migrate(revision: str = "head") -> None:
 
 
 @app.command()
-def seed(credentials: Path = ROOT / "var" / "demo-credentials.json") -> None:
-    """Create the demo stores, staff and tokens (idempotent); write tokens to var/demo-credentials.json."""
+def seed(
+    credentials: Path = ROOT / "var" / "demo-credentials.json",
+    products: int = typer.Option(2000, min=0, help="Demo catalog size (0: no catalog)."),
+) -> None:
+    """Create the demo stores, staff, tokens and catalog (idempotent); write tokens to
+    var/demo-credentials.json."""
     from gateway.seed import seed as run_seed
 
     previous = json.loads(credentials.read_text()) if credentials.exists() else {}
@@ -56,6 +62,42 @@ def seed(credentials: Path = ROOT / "var" / "demo-credentials.json") -> None:
     credentials.write_text(json.dumps(creds, indent=2) + "\n")
     credentials.chmod(0o600)
     console.print(f"[green]seeded store {creds['store_slug']!r}; tokens in {credentials}[/green]")
+    if products:
+        report = asyncio.run(_seed_catalog(creds["store_slug"], products))
+        verb = "already complete" if report.skipped else "seeded"
+        console.print(
+            f"[green]demo catalog {verb}: {report.products} products, {report.variants} variants, "
+            f"{report.categories} categories, {report.brands} brands, {report.reviews} reviews[/green]"
+        )
+
+
+async def _seed_catalog(slug: str, count: int) -> DemoCatalogReport:
+    from domain.db import create_database
+    from domain.uow import UnitOfWork
+    from gateway.demo_catalog import seed_demo_catalog
+
+    scope = await _store_scope(slug)
+    assert scope is not None, "the demo store was just provisioned"
+    store_id, org_id = scope
+    db = create_database(get_settings().app_url, pool_size=1, max_overflow=0)
+    try:
+        with Progress(console=console) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = progress.add_task(f"demo {step}", total=total)
+                progress.update(tasks[step], completed=done, total=total)
+
+            return await seed_demo_catalog(
+                lambda: UnitOfWork(
+                    db.sessions, store_id=store_id, organization_id=org_id, correlation_id="seed"
+                ),
+                count=count,
+                progress=advance,
+            )
+    finally:
+        await db.dispose()
 
 
 @pq_app.command("manifest")
@@ -155,25 +197,47 @@ def catalog_import(
         raise typer.Exit(1)
 
 
+@catalog_app.command("reindex")
+def catalog_reindex(
+    store: str = typer.Option(..., "--store", help="Store slug."),
+    batch: int = typer.Option(500, min=1, help="Products per transaction."),
+) -> None:
+    """Rebuild the product read model (summaries and price ranges) of a store, in batches."""
+    written = asyncio.run(_catalog_reindex(store, batch))
+    if written is None:
+        console.print(f"[red]no store {store!r}[/red]")
+        raise typer.Exit(2)
+    console.print(f"[green]{store}: {written} products reindexed[/green]")
+
+
+async def _store_scope(slug: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The (store id, organisation id) of a store slug, looked up as the owner (no store is set yet)."""
+    from domain.db import create_engine
+    from domain.tenancy.models import Store
+
+    owner = create_engine(get_settings().owner_url, pool_size=1, max_overflow=0)
+    try:
+        async with owner.connect() as conn:
+            found = (
+                await conn.execute(select(Store.id, Store.organization_id).where(Store.slug == slug))
+            ).first()
+    finally:
+        await owner.dispose()
+    return (found[0], found[1]) if found else None
+
+
 async def _catalog_import(
     name: str, text: str, slug: str, fmt: Literal["csv", "json"], batch_size: int
 ) -> ImportReport | None:
     from domain.catalog.importer import import_catalog
-    from domain.db import create_database, create_engine
-    from domain.tenancy.models import Store
+    from domain.db import create_database
     from domain.uow import UnitOfWork
 
-    settings = get_settings()
-    owner = create_engine(settings.owner_url, pool_size=1, max_overflow=0)
-    async with owner.connect() as conn:
-        found = (
-            await conn.execute(select(Store.id, Store.organization_id).where(Store.slug == slug))
-        ).first()
-    await owner.dispose()
-    if found is None:
+    scope = await _store_scope(slug)
+    if scope is None:
         return None
-    store_id, org_id = found
-    db = create_database(settings.app_url, pool_size=1, max_overflow=0)
+    store_id, org_id = scope
+    db = create_database(get_settings().app_url, pool_size=1, max_overflow=0)
     try:
         with Progress(console=console) as progress:
             task = progress.add_task(f"importing {name}", total=None)
@@ -192,6 +256,33 @@ async def _catalog_import(
             )
     finally:
         await db.dispose()
+
+
+async def _catalog_reindex(slug: str, batch: int) -> int | None:
+    from domain.catalog.read_model import product_ids_of_store, refresh_products
+    from domain.db import create_database
+    from domain.uow import UnitOfWork
+
+    scope = await _store_scope(slug)
+    if scope is None:
+        return None
+    store_id, org_id = scope
+    db = create_database(get_settings().app_url, pool_size=1, max_overflow=0)
+    written = 0
+    try:
+        async with UnitOfWork(db.sessions, store_id=store_id, organization_id=org_id) as uow:
+            ids = await product_ids_of_store(uow)
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"reindexing {slug}", total=len(ids))
+            for start in range(0, len(ids), batch):
+                chunk = ids[start : start + batch]
+                async with UnitOfWork(db.sessions, store_id=store_id, organization_id=org_id) as uow:
+                    written += await refresh_products(uow, chunk)
+                    await uow.commit()
+                progress.advance(task, len(chunk))
+    finally:
+        await db.dispose()
+    return written
 
 
 @app.command()

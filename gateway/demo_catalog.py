@@ -20,8 +20,24 @@ from sqlalchemy import func, select
 
 from domain.catalog import attributes, categories, prices, products, reviews, translations
 from domain.catalog.importer import import_catalog
-from domain.catalog.inputs import AttributeCreateInput, AttributeValueInput, ChoiceInput, PriceInput, ProductFields
-from domain.catalog.models import Attribute, AttributeKind, Brand, Category, Product, ProductVariant, Review, ReviewStatus
+from domain.catalog.inputs import (
+    AttributeCreateInput,
+    AttributeValueInput,
+    ChoiceInput,
+    PriceInput,
+    ProductFields,
+)
+from domain.catalog.models import (
+    Attribute,
+    AttributeKind,
+    Brand,
+    Category,
+    Product,
+    ProductVariant,
+    Review,
+    ReviewStatus,
+    Translation,
+)
 from domain.catalog.read_model import refresh_products
 from domain.catalog.taxonomy_inputs import CategoryInput, ReviewInput
 from domain.uow import UnitOfWork
@@ -94,16 +110,17 @@ async def _categories(new_uow: Callable[[], UnitOfWork], progress: Progress) -> 
     tree = data.categories()
     async with new_uow() as uow:
         existing = {c.slug: c for c in (await uow.session.scalars(select(Category))).all()}
-        known = {
-            t.entity_id: t.fields
-            for t in await translations.translations_of(uow, "category", [c.id for c in existing.values()], "en")
-        } if existing else {}
+        english = await uow.session.scalars(
+            select(Translation).where(Translation.entity_type == "category", Translation.locale == "en")
+        )
+        known = {t.entity_id: t.fields for t in english.all()}
         for n, node in enumerate(tree, 1):
             category = existing.get(node.key)
             if category is None:
                 parent = existing[node.parent] if node.parent else None
                 category = await categories.create_category(
-                    uow, CategoryInput(name=node.name_bn, slug=node.key, parent_id=parent.id if parent else None)
+                    uow,
+                    CategoryInput(name=node.name_bn, slug=node.key, parent_id=parent.id if parent else None),
                 )
                 existing[node.key] = category
             if known.get(category.id, {}).get("name") != node.name_en:
@@ -152,8 +169,10 @@ def _import_record(p: data.DemoProduct) -> dict[str, object]:
         "published": True,
         "status": "active",
         "category": " > ".join(_category_path(p.category)),
-        "options": [{"name": "Size", "values": [v.options["Size"] for v in p.variants]},
-                    {"name": "Colour", "values": [p.variants[0].options["Colour"]]}],
+        "options": [
+            {"name": "Size", "values": [v.options["Size"] for v in p.variants]},
+            {"name": "Colour", "values": [p.variants[0].options["Colour"]]},
+        ],
         "variants": [
             {
                 "sku": v.sku,
@@ -182,18 +201,24 @@ async def _enrich(
             by_slug = {
                 p.slug: p
                 for p in (
-                    await uow.session.scalars(select(Product).where(Product.slug.in_([d.handle for d in batch])))
+                    await uow.session.scalars(
+                        select(Product).where(Product.slug.in_([d.handle for d in batch]))
+                    )
                 ).all()
             }
             skus = [v.sku for d in batch for v in d.variants]
             variants = {
                 v.sku: v
-                for v in (await uow.session.scalars(select(ProductVariant).where(ProductVariant.sku.in_(skus)))).all()
+                for v in (
+                    await uow.session.scalars(select(ProductVariant).where(ProductVariant.sku.in_(skus)))
+                ).all()
             }
             reviewed = set(
                 (
                     await uow.session.scalars(
-                        select(Review.product_id).where(Review.product_id.in_([p.id for p in by_slug.values()]))
+                        select(Review.product_id).where(
+                            Review.product_id.in_([p.id for p in by_slug.values()])
+                        )
                     )
                 ).all()
             )
@@ -246,7 +271,9 @@ async def _enrich(
         progress("details", min(start + BATCH, len(catalog)), len(catalog))
 
 
-async def _report(new_uow: Callable[[], UnitOfWork], *, skipped: bool, import_errors: int) -> DemoCatalogReport:
+async def _report(
+    new_uow: Callable[[], UnitOfWork], *, skipped: bool, import_errors: int
+) -> DemoCatalogReport:
     async with new_uow() as uow:
         counts = {}
         for name, model in (

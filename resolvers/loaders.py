@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import queries as access_queries
 from domain.access.models import ApiToken, Role
+from domain.catalog import models as catalog
+from domain.catalog import queries as catalog_queries
 from domain.documents import queries as document_queries
 from domain.documents.models import PersistedDocument
 
@@ -32,6 +34,163 @@ class _ScopedLoader(DataLoader, Generic[K, V]):  # type: ignore[misc,type-arg]
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         async with self.context.read_uow() as uow:
             return await type(self).fetch(uow.session, keys)
+
+
+class _TaggedLoader(_ScopedLoader[K, V]):
+    """A loader that records on the request the response-cache tags of what it read (the names of
+    `domain.catalog.events.cache_tags`), so a cached answer is purged by the events that change it."""
+
+    def tags(self, keys: Sequence[K], values: list[V]) -> set[str]:
+        raise NotImplementedError
+
+    async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
+        values = await super().batch_load_fn(keys)
+        self.context.cache_tags.update(self.tags(keys, values))
+        return values
+
+
+class _ByProduct(_TaggedLoader[uuid.UUID, V]):
+    def tags(self, keys: Sequence[uuid.UUID], values: list[V]) -> set[str]:
+        return {f"product:{k}" for k in keys}
+
+
+class ProductByIdLoader(_ByProduct[catalog.Product | None]):
+    """Products, and in the same transaction the texts (request locale) of everything shown with them:
+    the translations loader is primed, so a page costs no translation batches at uneven depths."""
+
+    fetch = staticmethod(catalog_queries.products_by_id)
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[catalog.Product | None]:
+        loaders = self.context.loaders
+        locale = loaders.catalog_locale
+        async with self.context.read_uow() as uow:
+            products = await catalog_queries.products_by_id(uow.session, keys)
+            texts = (
+                await catalog_queries.product_texts(uow.session, uow.store_id, keys, locale)
+                if locale is not None
+                else []
+            )
+        for key, fields in texts:
+            loaders.translations.prime(key, fields)
+        self.context.cache_tags.update(self.tags(keys, products))
+        self.context.cache_tags.update(f"{et}:{eid}" for (et, eid, _), _f in texts)
+        return products
+
+
+class VariantsByProductLoader(_ByProduct[list[catalog.ProductVariant]]):
+    fetch = staticmethod(catalog_queries.variants_by_product)
+
+
+class MediaByProductLoader(_ByProduct[list[catalog.ProductMedia]]):
+    fetch = staticmethod(catalog_queries.media_by_product)
+
+
+class OptionsByProductLoader(_ByProduct[list[catalog.ProductOption]]):
+    fetch = staticmethod(catalog_queries.options_by_product)
+
+
+class AttributesByProductLoader(_ByProduct[list[catalog_queries.AttributeValue]]):
+    fetch = staticmethod(catalog_queries.attributes_by_product)
+
+
+class _ByProductKey(_TaggedLoader[tuple[uuid.UUID, Any], V]):
+    def tags(self, keys: Sequence[tuple[uuid.UUID, Any]], values: list[V]) -> set[str]:
+        return {f"product:{k[0]}" for k in keys}
+
+
+class SummaryByProductLoader(_ByProductKey[catalog.ProductSummary | None]):
+    """Read-model row by (product id, locale)."""
+
+    fetch = staticmethod(catalog_queries.summaries_by_product)
+
+
+class PriceRangeByProductLoader(_ByProductKey[catalog.SummaryPrice | None]):
+    """Min/max price by (product id, currency)."""
+
+    fetch = staticmethod(catalog_queries.price_ranges)
+
+
+class ReviewsByProductLoader(_ByProductKey[list[catalog.Review]]):
+    """Newest approved reviews by (product id, how many); one more than asked, to tell if more follow."""
+
+    fetch = staticmethod(catalog_queries.approved_reviews_by_product)
+
+
+class _ByVariant(_TaggedLoader[uuid.UUID, V]):
+    # Price and stock events carry the product ids; the variant's product was tagged by whoever
+    # loaded the variant, and a variant read alone is tagged by VariantByIdLoader.
+    def tags(self, keys: Sequence[uuid.UUID], values: list[V]) -> set[str]:
+        return set()
+
+
+class PricesByVariantLoader(_ByVariant[list[catalog.VariantPrice]]):
+    fetch = staticmethod(catalog_queries.prices_by_variant)
+
+
+class StockByVariantLoader(_ByVariant[catalog_queries.Stock]):
+    fetch = staticmethod(catalog_queries.stock_by_variant)
+
+
+class VariantByIdLoader(_TaggedLoader[uuid.UUID, catalog.ProductVariant | None]):
+    fetch = staticmethod(catalog_queries.variants_by_id)
+
+    def tags(self, keys: Sequence[uuid.UUID], values: list[catalog.ProductVariant | None]) -> set[str]:
+        return {f"product:{v.product_id}" for v in values if v is not None}
+
+
+class MediaByIdLoader(_TaggedLoader[uuid.UUID, catalog.ProductMedia | None]):
+    fetch = staticmethod(catalog_queries.media_by_id)
+
+    def tags(self, keys: Sequence[uuid.UUID], values: list[catalog.ProductMedia | None]) -> set[str]:
+        return {f"product:{v.product_id}" for v in values if v is not None}
+
+
+class ReviewByIdLoader(_TaggedLoader[uuid.UUID, catalog.Review | None]):
+    fetch = staticmethod(catalog_queries.reviews_by_id)
+
+    def tags(self, keys: Sequence[uuid.UUID], values: list[catalog.Review | None]) -> set[str]:
+        return {f"product:{v.product_id}" for v in values if v is not None}
+
+
+class BrandByIdLoader(_TaggedLoader[uuid.UUID, catalog.Brand | None]):
+    fetch = staticmethod(catalog_queries.brands_by_id)
+
+    def tags(self, keys: Sequence[uuid.UUID], values: list[catalog.Brand | None]) -> set[str]:
+        return {f"brand:{k}" for k in keys}
+
+
+class CategoryByIdLoader(_TaggedLoader[uuid.UUID, catalog.Category | None]):
+    fetch = staticmethod(catalog_queries.categories_by_id)
+
+    def tags(self, keys: Sequence[uuid.UUID], values: list[catalog.Category | None]) -> set[str]:
+        return {f"category:{k}" for k in keys}
+
+
+class CategoriesByParentLoader(_TaggedLoader[uuid.UUID, list[catalog.Category]]):
+    """Ordered children by parent id; `catalog_queries.ROOT` gives the roots."""
+
+    fetch = staticmethod(catalog_queries.categories_by_parent)
+
+    def tags(self, keys: Sequence[uuid.UUID], values: list[list[catalog.Category]]) -> set[str]:
+        return {"categories"}
+
+
+class CollectionByIdLoader(_TaggedLoader[uuid.UUID, catalog.Collection | None]):
+    fetch = staticmethod(catalog_queries.collections_by_id)
+
+    def tags(self, keys: Sequence[uuid.UUID], values: list[catalog.Collection | None]) -> set[str]:
+        return {f"collection:{k}" for k in keys}
+
+
+class TranslationsLoader(_TaggedLoader[tuple[str, uuid.UUID, str], dict[str, str] | None]):
+    """Translated fields by (entity type, entity id, locale)."""
+
+    fetch = staticmethod(catalog_queries.translations)
+
+    def tags(
+        self, keys: Sequence[tuple[str, uuid.UUID, str]], values: list[dict[str, str] | None]
+    ) -> set[str]:
+        return {f"{entity_type}:{entity_id}" for entity_type, entity_id, _ in keys}
 
 
 class TokenByIdLoader(_ScopedLoader[uuid.UUID, ApiToken | None]):
@@ -56,3 +215,24 @@ class Loaders:
         self.role_by_id = RoleByIdLoader(context)
         self.permissions_by_role = PermissionsByRoleLoader(context)
         self.document_by_id = DocumentByIdLoader(context)
+        self.product_by_id = ProductByIdLoader(context)
+        self.variants_by_product = VariantsByProductLoader(context)
+        self.media_by_product = MediaByProductLoader(context)
+        self.options_by_product = OptionsByProductLoader(context)
+        self.attributes_by_product = AttributesByProductLoader(context)
+        self.summary_by_product = SummaryByProductLoader(context)
+        self.price_range_by_product = PriceRangeByProductLoader(context)
+        self.reviews_by_product = ReviewsByProductLoader(context)
+        self.prices_by_variant = PricesByVariantLoader(context)
+        self.stock_by_variant = StockByVariantLoader(context)
+        self.variant_by_id = VariantByIdLoader(context)
+        self.media_by_id = MediaByIdLoader(context)
+        self.review_by_id = ReviewByIdLoader(context)
+        self.brand_by_id = BrandByIdLoader(context)
+        self.category_by_id = CategoryByIdLoader(context)
+        self.categories_by_parent = CategoriesByParentLoader(context)
+        self.collection_by_id = CollectionByIdLoader(context)
+        self.translations = TranslationsLoader(context)
+        # The store and the locale/currency this request reads the catalog in, resolved once.
+        self.catalog_scope: object | None = None
+        self.catalog_locale: str | None = None

@@ -10,6 +10,7 @@ from schema.access import AccessMutation, AccessQuery
 from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
 from schema.catalog.products_admin import CatalogProductMutation
+from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import Subscription
@@ -19,7 +20,7 @@ from schema.viewer import ViewerQuery
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(ShopQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
+class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
         extensions=[UnknownTypeIsNull()],
@@ -45,5 +46,6 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
+    directives=[in_context],
     config=StrawberryConfig(auto_camel_case=True),
 )

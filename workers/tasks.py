@@ -9,6 +9,7 @@ from sqlalchemy import text
 from domain.events.envelope import EventEnvelope
 from domain.events.outbox import mark_processed
 from gateway.logging import request_id_var
+from workers.consumers import consumers
 from workers.context import worker_state
 from workers.handlers import dispatch
 
@@ -20,7 +21,7 @@ async def handle_event(ctx: dict[str, Any], payload: dict[str, Any]) -> list[str
     # Log lines of the job carry the id of the request that caused the event.
     token = request_id_var.set(envelope.correlation_id)
     try:
-        ran = await dispatch(state.db, envelope)
+        ran = await dispatch(state.db, envelope, consumers)
         async with state.db.primary.connect() as conn:
             await mark_processed(conn, [envelope.id])
             await conn.commit()

@@ -17,8 +17,8 @@ from domain.catalog.collections import (
 from domain.catalog.models import Collection, CollectionKind
 from domain.catalog.taxonomy_inputs import CollectionInput
 from domain.errors import DomainError, DomainErrors
-from tests.fixtures.catalog_rows import StatementLog, add_product, catalog_events
-from tests.fixtures.database import fetch
+from tests.fixtures.catalog_rows import add_product, catalog_events
+from tests.fixtures.database import fetch, statements
 from tests.fixtures.tenancy import MakeStore, StoreFixture
 
 
@@ -174,10 +174,10 @@ async def test_adding_many_products_costs_the_same_statements_as_one(make_store:
 
     counts = []
     for collection, batch in ((one, products[:1]), (many, products)):
-        with StatementLog(a.db.primary) as log:
+        with statements(a.db.primary) as log:
             async with a.uow() as uow:
                 await add_collection_products(uow, collection.id, [p.id for p in batch])
                 await uow.commit()
-        counts.append(len(log.statements))
+        counts.append(len(log))
 
     assert counts[0] == counts[1]

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from domain.catalog.attributes import create_attribute, set_attribute_values
 from domain.catalog.inputs import (
     AttributeCreateInput,
@@ -19,21 +14,8 @@ from domain.catalog.models import AttributeKind
 from domain.catalog.products import create_product, set_bundle_items
 from domain.catalog.variants import create_variant
 from domain.db import Database
+from tests.fixtures.database import statements
 from tests.fixtures.tenancy import MakeStore, StoreFixture
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn: object, cursor: object, sql: str, *args: object) -> None:
-        seen.append(sql)
-
-    event.listen(db.primary.sync_engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.primary.sync_engine, "before_cursor_execute", count)
 
 
 async def _parts(store: StoreFixture, n: int) -> list[BundleItemInput]:
@@ -51,7 +33,7 @@ async def _bundle_cost(store: StoreFixture, db: Database, items: list[BundleItem
     async with store.uow() as uow:
         bundle = await create_product(uow, ProductCreateInput(title=f"Bundle {len(items)}"))
         await uow.commit()
-    with statements(db) as seen:
+    with statements(db.primary) as seen:
         async with store.uow() as uow:
             await set_bundle_items(uow, bundle.id, items)
             await uow.commit()
@@ -83,7 +65,7 @@ async def test_setting_attribute_values_costs_the_same_for_1_or_6_values(
     costs = []
     for chosen in (attributes[:1], attributes):
         values = [AttributeValueInput(attribute_id=x.id, value="v") for x in chosen]
-        with statements(db) as seen:
+        with statements(db.primary) as seen:
             async with a.uow() as uow:
                 await set_attribute_values(uow, product.id, values)
                 await uow.commit()
