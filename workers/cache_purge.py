@@ -23,31 +23,7 @@ from workers.handlers import PURGE_STAGE, consumers
 
 CONSUMER = "cache.purge"
 
-TAGGED_TYPES = (
-    catalog.PRODUCT_CREATED,
-    catalog.PRODUCT_UPDATED,
-    catalog.PRODUCT_DELETED,
-    catalog.VARIANT_CREATED,
-    catalog.VARIANT_UPDATED,
-    catalog.VARIANT_DELETED,
-    catalog.MEDIA_CHANGED,
-    catalog.PRICE_UPDATED,
-    catalog.STOCK_UPDATED,
-    catalog.CATEGORY_CREATED,
-    catalog.CATEGORY_UPDATED,
-    catalog.CATEGORY_DELETED,
-    catalog.BRAND_CREATED,
-    catalog.BRAND_UPDATED,
-    catalog.BRAND_DELETED,
-    catalog.COLLECTION_CREATED,
-    catalog.COLLECTION_UPDATED,
-    catalog.COLLECTION_DELETED,
-    catalog.ATTRIBUTE_CHANGED,
-    catalog.TRANSLATION_UPDATED,
-    catalog.REVIEW_SUBMITTED,
-    catalog.REVIEW_MODERATED,
-    "store.updated",
-)
+TAGGED_TYPES = (*catalog.ALL, "store.updated")
 # What a cached principal holds (revocation, scopes through its role) changes with these.
 PRINCIPAL_TYPES = ("api_token.revoked", "role.updated", "role.deleted")
 

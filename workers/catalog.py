@@ -10,30 +10,7 @@ from workers.handlers import consumers
 
 BATCH = 500
 
-CATALOG_EVENTS = (
-    events.PRODUCT_CREATED,
-    events.PRODUCT_UPDATED,
-    events.PRODUCT_DELETED,
-    events.VARIANT_CREATED,
-    events.VARIANT_UPDATED,
-    events.VARIANT_DELETED,
-    events.MEDIA_CHANGED,
-    events.PRICE_UPDATED,
-    events.STOCK_UPDATED,
-    events.CATEGORY_CREATED,
-    events.CATEGORY_UPDATED,
-    events.CATEGORY_DELETED,
-    events.BRAND_CREATED,
-    events.BRAND_UPDATED,
-    events.BRAND_DELETED,
-    events.COLLECTION_CREATED,
-    events.COLLECTION_UPDATED,
-    events.COLLECTION_DELETED,
-    events.ATTRIBUTE_CHANGED,
-    events.TRANSLATION_UPDATED,
-    events.REVIEW_SUBMITTED,
-    events.REVIEW_MODERATED,
-)
+CATALOG_EVENTS = events.ALL
 
 
 @consumers.register("catalog.read_model", *CATALOG_EVENTS)

@@ -10,6 +10,7 @@ The compiled condition reads `ps` (product_summaries) and `p` (products) of the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 FIELDS = {"tag", "brand", "category", "product_type", "title", "price"}
@@ -55,7 +56,8 @@ def rules_sql(rule: dict[str, Any], params: dict[str, Any], *, prefix: str) -> s
 
 def _condition(c: dict[str, Any], params: dict[str, Any], key: str) -> str:
     field, op, value = str(c["field"]), str(c["op"]), c["value"]
-    params[key] = value if field == "price" else str(value)
+    # Booleans are stored in the read model as PostgreSQL prints them ("true"), not as Python does.
+    params[key] = value if field == "price" else str(value).lower() if isinstance(value, bool) else str(value)
     negate = op == "ne"
     if field == "tag":
         expr = (
@@ -94,11 +96,13 @@ def _condition(c: dict[str, Any], params: dict[str, Any], key: str) -> str:
         code = field.split(":", 1)[1]
         params[f"{key}_code"] = code
         if op in ORDERED:
+            # Date attributes compare as dates ("2026-12-31"), every other ordered kind as numbers.
+            column, cast = ("av.date_value", "date") if _is_date(value) else ("av.number_value", "numeric")
             expr = (
                 "EXISTS (SELECT 1 FROM product_attribute_values av"
                 " JOIN attributes a ON a.id = av.attribute_id"
                 f" WHERE av.store_id = :store AND av.product_id = ps.product_id AND a.code = :{key}_code"
-                f" AND av.number_value {OPS[op]} CAST(:{key} AS numeric))"
+                f" AND {column} {OPS[op]} CAST(:{key} AS {cast}))"
             )
         elif op == "contains":
             expr = (
@@ -108,3 +112,11 @@ def _condition(c: dict[str, Any], params: dict[str, Any], key: str) -> str:
         else:
             expr = f"((:{key}_code || ':' || :{key}) = ANY(ps.attribute_values))"
     return f"(NOT {expr})" if negate else expr
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return len(str(value)) == 10

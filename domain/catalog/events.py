@@ -33,10 +33,40 @@ TRANSLATION_UPDATED = "translation.updated"
 REVIEW_DELETED = "review.deleted"
 REVIEW_SUBMITTED = "review.submitted"
 REVIEW_MODERATED = "review.moderated"
-# Product types group products for admins only: no storefront view or cached response depends on them.
+# Product types are not shown on the storefront, but rule-based collections match on their names.
 PRODUCT_TYPE_CREATED = "product_type.created"
 PRODUCT_TYPE_UPDATED = "product_type.updated"
 PRODUCT_TYPE_DELETED = "product_type.deleted"
+
+# Every catalog event: the read-model consumer and the response-cache purge both take all of them.
+ALL = (
+    PRODUCT_CREATED,
+    PRODUCT_UPDATED,
+    PRODUCT_DELETED,
+    VARIANT_CREATED,
+    VARIANT_UPDATED,
+    VARIANT_DELETED,
+    MEDIA_CHANGED,
+    PRICE_UPDATED,
+    STOCK_UPDATED,
+    CATEGORY_CREATED,
+    CATEGORY_UPDATED,
+    CATEGORY_DELETED,
+    BRAND_CREATED,
+    BRAND_UPDATED,
+    BRAND_DELETED,
+    COLLECTION_CREATED,
+    COLLECTION_UPDATED,
+    COLLECTION_DELETED,
+    ATTRIBUTE_CHANGED,
+    TRANSLATION_UPDATED,
+    REVIEW_DELETED,
+    REVIEW_SUBMITTED,
+    REVIEW_MODERATED,
+    PRODUCT_TYPE_CREATED,
+    PRODUCT_TYPE_UPDATED,
+    PRODUCT_TYPE_DELETED,
+)
 
 # Listings, search and facets can change with any of these; they share one tag.
 LISTINGS = "products"
@@ -62,7 +92,16 @@ def cache_tags(event_type: str, data: dict[str, Any]) -> set[str]:
     tags: set[str] = set()
     kind = event_type.split(".", 1)[0]
     entity = data.get("id")
-    if kind in ("product", "variant", "product_media", "price", "stock", "review", "attribute"):
+    if kind in (
+        "product",
+        "variant",
+        "product_media",
+        "price",
+        "stock",
+        "review",
+        "attribute",
+        "product_type",
+    ):
         tags.add(LISTINGS)
     if kind == "product" and entity:
         tags.add(f"product:{entity}")

@@ -236,6 +236,9 @@ _BY_ATTRIBUTE = text(
     "SELECT product_id FROM product_attribute_values"
     " WHERE store_id = :store AND attribute_id = CAST(:id AS uuid)"
 )
+_BY_PRODUCT_TYPE = text(
+    "SELECT id FROM products WHERE store_id = :store AND product_type_id = CAST(:id AS uuid)"
+)
 _BY_VARIANT = text(
     "SELECT product_id FROM product_variants WHERE store_id = :store AND id = CAST(:id AS uuid)"
 )
@@ -280,6 +283,9 @@ async def products_affected(uow: UnitOfWork, event_type: str, data: dict[str, An
                 stmt = _BY_BRAND
             elif entity_type == "attribute":
                 stmt = _BY_ATTRIBUTE
+            elif entity_type == "product_type":
+                # A deleted type has already let go of its products (SET NULL): any of them may have moved.
+                stmt = _ALL if event_type == events.PRODUCT_TYPE_DELETED else _BY_PRODUCT_TYPE
             elif entity_type == "variant" and kind == "translation":
                 stmt = _BY_VARIANT
             elif entity_type == "product" and kind == "translation":
