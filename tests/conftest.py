@@ -95,6 +95,20 @@ async def clean_state(owner_engine: AsyncEngine, tables: list[str], settings: Se
     await redis.aclose()
 
 
+@pytest.fixture(autouse=True)
+async def consumers_bound(settings: Settings) -> AsyncIterator[None]:
+    """Every consumer registered and the cache purge given Redis, as a worker's startup does, so a test
+    that dispatches an event runs what production runs whichever tests ran before it."""
+    import workers.consumers  # noqa: F401
+    from workers import cache_purge
+
+    client = Redis.from_url(settings.redis_url)
+    cache_purge.bind(client, settings)
+    yield
+    cache_purge.bind(None, None)
+    await client.aclose()
+
+
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
     database = create_database(settings.app_url, pool_size=5, max_overflow=5)

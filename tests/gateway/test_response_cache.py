@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
-import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,7 +18,6 @@ from tests.fixtures.apps import CLOSED_REDIS
 from tests.fixtures.cache import SHOP_ID, deliver, gateway, persisted, redis_server, settled, sha256
 from tests.fixtures.database import fetch, statements
 from tests.fixtures.tenancy import MakeStore, gql
-from workers import cache_purge
 from workers.handlers import PURGE_STAGE, Registry
 
 REGISTER = """mutation Register($body: String!) {
@@ -31,13 +28,6 @@ RENAME = (
     "mutation Rename($name: String!) { shopUpdate(input: {name: $name}) { shop { name } errors { code } } }"
 )
 TOKEN_REVOKE = "mutation Revoke($id: ID!) { apiTokenRevoke(id: $id) { apiToken { id } errors { code } } }"
-
-
-@pytest.fixture(autouse=True)
-async def purge_consumer(redis: Redis, settings: Settings) -> AsyncIterator[None]:
-    cache_purge.bind(redis, settings)
-    yield
-    cache_purge.bind(None, None)
 
 
 def shop_reads(seen: list[str]) -> int:
