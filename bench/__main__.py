@@ -16,8 +16,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bench import cache, database, inprocess, over_http
-from bench.stats import Measurement, as_json, environment_table, markdown_table
+from bench import cache, database, inprocess, over_http, storefront
+from bench.stats import Measurement, Reported, as_json, environment_table, markdown_table
 from gateway.app import create_app
 from gateway.settings import Settings
 from persisted_queries.manifest import load_documents
@@ -44,6 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seconds", type=float, default=10, help="wrk duration per storefront case")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn processes")
+    parser.add_argument("--products", type=int, default=2000, help="demo catalog size for the storefront")
     parser.add_argument("--cache-only", action="store_true", help="only the response cache scenarios")
     parser.add_argument("--database", default=database.BENCH_DATABASE, help="the database to recreate")
     return parser.parse_args(argv)
@@ -203,18 +204,89 @@ def render(name: str, results: list[Measurement], env: dict[str, Any], elapsed: 
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    started = time.perf_counter()
-    results, env = asyncio.run(measure(args))
-    elapsed = time.perf_counter() - started
-    text = render(args.name, results, env, elapsed)
+async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], dict[str, Any]]:
+    load_before = load_average()
+    db_url, redis_url = database.bench_urls(database.CATALOG_DATABASE)
+    settings = bench_settings(db_url, redis_url)
+    print(f"bench: preparing {database.CATALOG_DATABASE} (migrate, seed the demo catalog)", file=sys.stderr)
+    credentials = await database.prepare_catalog(settings, args.products)
+    # Redis must not answer (1) from entries of an earlier run: the first request of each key computes.
+    await _flush(redis_url)
+    rows = storefront.run(
+        server_env(settings),
+        credentials,
+        storefront.cases(),
+        seconds=args.seconds,
+        workers=args.workers,
+    )
+    env = _environment(args, load_before, db_url, await redis_version(redis_url))
+    env["HTTP"] = (
+        f"uvicorn --workers {args.workers} --loop uvloop --http httptools on 127.0.0.1; "
+        f"wrk (separate process, 2 threads) for {args.seconds:g} s per row after a 2 s warm-up, same machine"
+    )
+    env["in-process"] = "-"
+    env["catalog"] = (
+        f"demo seed: {args.products} products (`stormcom seed`), bn default locale, en translations"
+    )
+    return rows, env
+
+
+async def _flush(redis_url: str) -> None:
+    client = Redis.from_url(redis_url)
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
+
+
+def render_storefront(name: str, rows: list[Reported], env: dict[str, Any], elapsed: float) -> str:
+    summary = as_json(rows)
+    return "\n".join(
+        [
+            f"# Storefront benchmark `{name}`",
+            "",
+            "Produced by `make bench` (`python -m bench --suite storefront`). The gateway runs as production",
+            "would; wrk loads it from a separate process. Requests are persisted documents sent by id with a",
+            "storefront token and `Accept-Language: bn`. Listing = `ProductListing` (20 products with",
+            "variants, prices, images and facets); page = `ProductPage` rotating over 200 slugs; search =",
+            "`Search` rotating over 24 English and Bengali terms. The bare route answers the listing's bytes",
+            "from memory: the floor of this machine and server.",
+            "",
+            markdown_table(summary),
+            "",
+            storefront.targets(rows),
+            "",
+            environment_table(env),
+            "",
+            f"Whole run, including database preparation: {elapsed:.1f} s.",
+            "",
+        ]
+    )
+
+
+def _write(name: str, text: str, payload: dict[str, Any]) -> None:
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
-    payload = {"name": args.name, "environment": env, "results": as_json(results), "elapsed_s": elapsed}
-    (RESULTS / f"{args.name}.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"bench: wrote {RESULTS / args.name}.md and .json", file=sys.stderr)
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"bench: wrote {RESULTS / name}.md and .json", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.suite in ("all", "foundation"):
+        started = time.perf_counter()
+        results, env = asyncio.run(measure(args))
+        elapsed = time.perf_counter() - started
+        payload = {"name": args.name, "environment": env, "results": as_json(results), "elapsed_s": elapsed}
+        _write(args.name, render(args.name, results, env, elapsed), payload)
+    if args.suite in ("all", "storefront") and not args.cache_only:
+        started = time.perf_counter()
+        rows, env = asyncio.run(measure_storefront(args))
+        elapsed = time.perf_counter() - started
+        name = f"{args.name}-storefront"
+        payload = {"name": name, "environment": env, "results": as_json(rows), "elapsed_s": elapsed}
+        _write(name, render_storefront(name, rows, env, elapsed), payload)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from gateway.migrate import upgrade
-from gateway.seed import seed
+from gateway.seed import seed, seed_catalog
 from gateway.settings import Settings
 
 BENCH_DATABASE = "stormcom_bench"
@@ -51,3 +51,21 @@ async def prepare(settings: Settings) -> dict[str, Any]:
     recreate(settings.owner_url)
     upgrade(settings.owner_url)
     return await seed(settings, {})
+
+
+CATALOG_DATABASE = "stormcom_bench_catalog"
+
+
+async def prepare_catalog(settings: Settings, products: int) -> dict[str, Any]:
+    """Create (once), migrate and seed the demo stores with the demo catalog. Kept between runs: seeding
+    the catalog takes minutes and is idempotent, so a second run only checks it is complete."""
+    parts = urlsplit(settings.owner_url)
+    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+    name = parts.path.lstrip("/")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    upgrade(settings.owner_url)
+    credentials = await seed(settings, {})
+    await seed_catalog(settings, credentials["store_slug"], products)
+    return credentials

@@ -173,3 +173,69 @@ def run(
                 note=f"{len(recorded):,} B from memory: the floor",
             )
     return rows
+
+
+SEARCH_TERMS = [
+    "panjabi",
+    "saree",
+    "shirt",
+    "cotton",
+    "silk",
+    "jamdani",
+    "sneakers",
+    "wallet",
+    "maroon",
+    "eid",
+    "hoodie",
+    "kurti",
+    "panjabee",
+    "sarre",
+    "lether",  # typos the trigram side must catch
+    "পাঞ্জাবি",
+    "শাড়ি",
+    "শার্ট",
+    "সুতি",
+    "রেশমি",
+    "জামদানি",
+    "লাল",
+    "ব্যাগ",
+    "ঘড়ি",
+]
+
+
+def cases() -> list[Case]:
+    return [
+        Case("listing", "listing of 20", "ProductListing", [{}]),
+        Case(
+            "page", "product page by slug", "ProductPage", [{"slug": f"demo-{n:05d}"} for n in range(1, 201)]
+        ),
+        Case("search", "search", "Search", [{"query": term} for term in SEARCH_TERMS]),
+    ]
+
+
+def targets(rows: list[Reported]) -> str:
+    """The issue's targets, checked against this run's rows."""
+
+    def find(case: str, conc: int) -> Reported | None:
+        return next((r for r in rows if r.case == case and r.concurrency == conc), None)
+
+    lines = ["| target (issue 3) | measured | met |", "|---|---|---|"]
+    for conc in CONCURRENCY:
+        cached, bare = (
+            find("listing of 20, cache on", conc),
+            find("bare Starlette route, bytes of the listing", conc),
+        )
+        if cached and bare:
+            ratio = cached.throughput / bare.throughput if bare.throughput else 0
+            lines.append(
+                f"| (1) cached listing ≥ ½ of the bare route's req/s, c={conc} | "
+                f"{cached.throughput:,.0f} / {bare.throughput:,.0f} = {ratio:.2f} | "
+                f"{'yes' if ratio >= 0.5 else 'no'} |"
+            )
+    uncached = find("listing of 20, cache off", 10)
+    if uncached:
+        lines.append(
+            f"| (2) uncached listing p95 < 25 ms at c=10 | {uncached.p95_ms:.1f} ms | "
+            f"{'yes' if uncached.p95_ms < 25 else 'no'} |"
+        )
+    return "\n".join(lines)

@@ -72,32 +72,17 @@ def seed(
 
 
 async def _seed_catalog(slug: str, count: int) -> DemoCatalogReport:
-    from domain.db import create_database
-    from domain.uow import UnitOfWork
-    from gateway.demo_catalog import seed_demo_catalog
+    from gateway.seed import seed_catalog
 
-    scope = await _store_scope(slug)
-    assert scope is not None, "the demo store was just provisioned"
-    store_id, org_id = scope
-    db = create_database(get_settings().app_url, pool_size=1, max_overflow=0)
-    try:
-        with Progress(console=console) as progress:
-            tasks: dict[str, TaskID] = {}
+    with Progress(console=console) as progress:
+        tasks: dict[str, TaskID] = {}
 
-            def advance(step: str, done: int, total: int) -> None:
-                if step not in tasks:
-                    tasks[step] = progress.add_task(f"demo {step}", total=total)
-                progress.update(tasks[step], completed=done, total=total)
+        def advance(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(f"demo {step}", total=total)
+            progress.update(tasks[step], completed=done, total=total)
 
-            return await seed_demo_catalog(
-                lambda: UnitOfWork(
-                    db.sessions, store_id=store_id, organization_id=org_id, correlation_id="seed"
-                ),
-                count=count,
-                progress=advance,
-            )
-    finally:
-        await db.dispose()
+        return await seed_catalog(get_settings(), slug, count, advance)
 
 
 @pq_app.command("manifest")

@@ -16,6 +16,7 @@ from domain.db import Database, create_database, create_engine
 from domain.tenancy.models import MembershipRole, Store
 from domain.tenancy.provisioning import ensure_organization, ensure_staff, ensure_store
 from domain.uow import UnitOfWork
+from gateway.demo_catalog import DemoCatalogReport, Progress, seed_demo_catalog
 from gateway.settings import Settings
 
 STORES: list[dict[str, Any]] = [
@@ -116,3 +117,27 @@ async def seed(settings: Settings, previous: dict[str, Any]) -> dict[str, Any]:
     finally:
         await db.dispose()
     return credentials
+
+
+async def seed_catalog(
+    settings: Settings, store_slug: str, products: int, progress: Progress | None = None
+) -> DemoCatalogReport:
+    """Seed the demo catalog into a provisioned store (idempotent; see gateway/demo_catalog.py)."""
+    owner = create_engine(settings.owner_url, pool_size=1, max_overflow=0)
+    try:
+        async with owner.connect() as conn:
+            row = (
+                await conn.execute(select(Store.id, Store.organization_id).where(Store.slug == store_slug))
+            ).one()
+    finally:
+        await owner.dispose()
+    store_id, org_id = row
+    db = create_database(settings.app_url, pool_size=1, max_overflow=0)
+    try:
+        return await seed_demo_catalog(
+            lambda: UnitOfWork(db.sessions, store_id=store_id, organization_id=org_id, correlation_id="seed"),
+            count=products,
+            progress=progress or (lambda step, done, total: None),
+        )
+    finally:
+        await db.dispose()
