@@ -97,7 +97,7 @@ def run(
                 wrk,
                 f"-t{threads}",
                 f"-c{connections}",
-                f"-d{seconds}s",
+                f"-d{max(1, round(seconds))}s",
                 "--timeout",
                 "5s",
                 "-s",
