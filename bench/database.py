@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from gateway.db_maintenance import analyze_catalog
 from gateway.migrate import upgrade
 from gateway.seed import seed, seed_catalog
 from gateway.settings import Settings
@@ -68,4 +69,5 @@ async def prepare_catalog(settings: Settings, products: int) -> dict[str, Any]:
     upgrade(settings.owner_url)
     credentials = await seed(settings, {})
     await seed_catalog(settings, credentials["store_slug"], products)
+    await analyze_catalog(settings)  # the planner's statistics, whatever autovacuum has done so far
     return credentials

@@ -217,6 +217,7 @@ async def _catalog_import(
     from domain.catalog.importer import import_catalog
     from domain.db import create_database
     from domain.uow import UnitOfWork
+    from gateway.db_maintenance import analyze_catalog
 
     scope = await _store_scope(slug)
     if scope is None:
@@ -230,7 +231,7 @@ async def _catalog_import(
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return await import_catalog(
+            report = await import_catalog(
                 lambda: UnitOfWork(
                     db.sessions, store_id=store_id, organization_id=org_id, correlation_id="import"
                 ),
@@ -241,12 +242,15 @@ async def _catalog_import(
             )
     finally:
         await db.dispose()
+    await analyze_catalog(get_settings())
+    return report
 
 
 async def _catalog_reindex(slug: str, batch: int) -> int | None:
     from domain.catalog.read_model import product_ids_of_store, refresh_products
     from domain.db import create_database
     from domain.uow import UnitOfWork
+    from gateway.db_maintenance import analyze_catalog
 
     scope = await _store_scope(slug)
     if scope is None:
@@ -267,6 +271,7 @@ async def _catalog_reindex(slug: str, batch: int) -> int | None:
                 progress.advance(task, len(chunk))
     finally:
         await db.dispose()
+    await analyze_catalog(get_settings())
     return written
 
 

@@ -16,6 +16,7 @@ from domain.db import Database, create_database, create_engine
 from domain.tenancy.models import MembershipRole, Store
 from domain.tenancy.provisioning import ensure_organization, ensure_staff, ensure_store
 from domain.uow import UnitOfWork
+from gateway.db_maintenance import analyze_catalog
 from gateway.demo_catalog import DemoCatalogReport, Progress, seed_demo_catalog
 from gateway.settings import Settings
 
@@ -134,10 +135,13 @@ async def seed_catalog(
     store_id, org_id = row
     db = create_database(settings.app_url, pool_size=1, max_overflow=0)
     try:
-        return await seed_demo_catalog(
+        report = await seed_demo_catalog(
             lambda: UnitOfWork(db.sessions, store_id=store_id, organization_id=org_id, correlation_id="seed"),
             count=products,
             progress=progress or (lambda step, done, total: None),
         )
     finally:
         await db.dispose()
+    if not report.skipped:
+        await analyze_catalog(settings)
+    return report
