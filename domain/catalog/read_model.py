@@ -169,6 +169,16 @@ _RULE_COLLECTIONS = text(
 )
 
 
+# Workers refresh concurrently, and two refreshes of one product must not interleave: both would delete
+# and re-insert its prices (a unique violation, seen with arq's concurrent jobs), and the one that read
+# first could commit last, leaving stale rows. Each refresh first takes a transaction lock per product, in
+# id order so overlapping batches cannot deadlock; every statement after it reads what committed before.
+_LOCK_PRODUCTS = text(
+    "SELECT count(pg_advisory_xact_lock(hashtextextended(id::text, 7))) FROM"
+    " (SELECT id FROM unnest(:ids) AS id ORDER BY id) AS ordered"
+).bindparams(_IDS)
+
+
 async def refresh_products(uow: UnitOfWork, product_ids: list[uuid.UUID]) -> int:
     """Rebuild the read model of these products (deleted ones lose their rows); returns how many
     products still exist and were written. The caller commits."""
@@ -177,6 +187,7 @@ async def refresh_products(uow: UnitOfWork, product_ids: list[uuid.UUID]) -> int
         return 0
     session = uow.session
     params: dict[str, Any] = {"store": uow.store_id, "ids": ids}
+    await session.execute(_LOCK_PRODUCTS, params)
     await session.execute(_DELETE_PRICES, params)
     await session.execute(_INSERT_PRICES, params)
     written = {r[0] for r in (await session.execute(_UPSERT_SUMMARIES, params)).all()}
