@@ -121,8 +121,14 @@ _UPSERT_SUMMARIES = text(
                 ELSE coalesce(stock.in_stock, false) END,
            coalesce(rating.avg, 0), coalesce(rating.n, 0), 0,
            image.url, image.alt,
+           -- Titles in the store's other languages too: a shopper on the Bengali storefront types
+           -- "panjabi" in Latin letters as often as "পাঞ্জাবি".
            concat_ws(' ', coalesce(nullif(pt.fields ->> 'title', ''), p.title), skus.skus,
-                     coalesce(nullif(bt.fields ->> 'name', ''), b.name), array_to_string(p.tags, ' ')),
+                     coalesce(nullif(bt.fields ->> 'name', ''), b.name), array_to_string(p.tags, ' '),
+                     nullif(p.title, coalesce(nullif(pt.fields ->> 'title', ''), p.title)),
+                     (SELECT string_agg(ot.fields ->> 'title', ' ') FROM translations ot
+                      WHERE ot.store_id = :store AND ot.entity_type = 'product' AND ot.entity_id = p.id
+                        AND ot.locale <> loc.locale)),
            p.created_at, now()
     FROM p CROSS JOIN loc
     LEFT JOIN translations pt ON pt.store_id = :store AND pt.entity_type = 'product'

@@ -160,6 +160,8 @@ async def test_search_english_bengali_typo_and_suggestions(client, shop) -> None
     assert await found("electronics") == {"fridge"}
     assert await found("ফ্রিজ", locale="bn") == {"fridge"}
     assert await found("আমের", locale="bn") == {"juice"}
+    assert await found("mango juice", locale="bn") == {"juice"}  # Latin letters on the Bengali storefront
+    assert await found("ফ্রিজ", locale="en") == {"fridge"}  # and Bengali on the English one
     assert await found("heater") == set()  # a draft
 
     sugg = await persisted(client, store.storefront, "SearchSuggestions", {"query": "walt"})

@@ -110,7 +110,9 @@ async def test_translations_with_fallback_and_search_text(make_store: MakeStore,
     bn, en = await _summary(owner_engine, p.id, "bn"), await _summary(owner_engine, p.id, "en")
     assert (bn["title"], bn["brand_name"]) == ("সুতির শাড়ি", "আড়ং")
     assert (en["title"], en["brand_name"]) == ("Cotton Saree", "Aarong")
-    assert bn["search_text"] == "সুতির শাড়ি SAREE-1 আড়ং eid"
+    # the row's own language first, then the title in the store's other languages (Latin-typed searches)
+    assert bn["search_text"] == "সুতির শাড়ি SAREE-1 আড়ং eid Cotton Saree"
+    assert en["search_text"] == "Cotton Saree SAREE-1 Aarong eid সুতির শাড়ি"
     assert (await _summary(owner_engine, plain.id, "bn"))["title"] == "Plain"
 
 
