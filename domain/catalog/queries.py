@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, cast, func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +43,15 @@ async def brands_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[
 
 async def categories_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[m.Category | None]:
     return await _by_id(session, m.Category, ids)
+
+
+async def categories_with_ancestors(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[m.Category]:
+    """These categories and every one above them (what their breadcrumbs show), in one statement."""
+    inner = aliased(m.Category)
+    on_paths = select(
+        cast(func.unnest(func.string_to_array(func.trim(inner.path, "/"), "/")), PG_UUID(as_uuid=True))
+    ).where(inner.id.in_(ids))
+    return list((await session.scalars(select(m.Category).where(m.Category.id.in_(on_paths)))).all())
 
 
 async def collections_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[m.Collection | None]:
