@@ -210,10 +210,11 @@ async def translations(
     session: AsyncSession, keys: Sequence[tuple[str, uuid.UUID, str]]
 ) -> list[dict[str, str] | None]:
     """Translated fields by (entity type, entity id, locale)."""
-    stmt = select(m.Translation).where(
-        tuple_(m.Translation.entity_type, m.Translation.entity_id, m.Translation.locale).in_(list(keys))
+    t = m.Translation
+    stmt = select(t.entity_type, t.entity_id, t.locale, t.fields).where(
+        tuple_(t.entity_type, t.entity_id, t.locale).in_(list(keys))
     )
-    rows = {(r.entity_type, r.entity_id, r.locale): r.fields for r in (await session.scalars(stmt)).all()}
+    rows = {(et, eid, loc): fields for et, eid, loc, fields in (await session.execute(stmt)).all()}
     return [rows.get(k) for k in keys]
 
 
@@ -332,9 +333,10 @@ async def entity_texts(
     """Translations of these (entity type, id) pairs in one locale, None where there is none."""
     if not keys:
         return []
-    stmt = select(m.Translation).where(
-        tuple_(m.Translation.entity_type, m.Translation.entity_id).in_(list(keys)),
-        m.Translation.locale == locale,
+    # Plain rows, not entities: a facet list names a few hundred brands and categories.
+    t = m.Translation
+    stmt = select(t.entity_type, t.entity_id, t.fields).where(
+        tuple_(t.entity_type, t.entity_id).in_(list(keys)), t.locale == locale
     )
-    found = {(r.entity_type, r.entity_id): r.fields for r in (await session.scalars(stmt)).all()}
+    found = {(et, eid): fields for et, eid, fields in (await session.execute(stmt)).all()}
     return [((et, eid, locale), found.get((et, eid))) for et, eid in keys]
