@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, any_, bindparam, cast, func, literal, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, any_, bindparam, cast, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -198,7 +198,8 @@ async def summaries_by_product(
 ) -> list[m.ProductSummary | None]:
     """Read-model rows by (product id, locale)."""
     stmt = select(m.ProductSummary).where(
-        tuple_(m.ProductSummary.product_id, m.ProductSummary.locale).in_(list(keys))
+        _among(m.ProductSummary.product_id, [k for k, _ in keys]),
+        m.ProductSummary.locale.in_(sorted({loc for _, loc in keys})),
     )
     rows = {(r.product_id, r.locale): r for r in (await session.scalars(stmt)).all()}
     return [rows.get(k) for k in keys]
@@ -209,7 +210,8 @@ async def price_ranges(
 ) -> list[m.SummaryPrice | None]:
     """Min/max price by (product id, currency)."""
     stmt = select(m.SummaryPrice).where(
-        tuple_(m.SummaryPrice.product_id, m.SummaryPrice.currency).in_(list(keys))
+        _among(m.SummaryPrice.product_id, [k for k, _ in keys]),
+        m.SummaryPrice.currency.in_(sorted({c for _, c in keys})),
     )
     rows = {(r.product_id, r.currency): r for r in (await session.scalars(stmt)).all()}
     return [rows.get(k) for k in keys]
@@ -220,8 +222,11 @@ async def translations(
 ) -> list[dict[str, str] | None]:
     """Translated fields by (entity type, entity id, locale)."""
     t = m.Translation
+    # By id (one array parameter) within the few types and locales, then the exact keys below.
     stmt = select(t.entity_type, t.entity_id, t.locale, t.fields).where(
-        tuple_(t.entity_type, t.entity_id, t.locale).in_(list(keys))
+        t.entity_type.in_(sorted({et for et, _, _ in keys})),
+        _among(t.entity_id, [eid for _, eid, _ in keys]),
+        t.locale.in_(sorted({loc for _, _, loc in keys})),
     )
     rows = {(et, eid, loc): fields for et, eid, loc, fields in (await session.execute(stmt)).all()}
     return [rows.get(k) for k in keys]
@@ -345,7 +350,9 @@ async def entity_texts(
     # Plain rows, not entities: a facet list names a few hundred brands and categories.
     t = m.Translation
     stmt = select(t.entity_type, t.entity_id, t.fields).where(
-        tuple_(t.entity_type, t.entity_id).in_(list(keys)), t.locale == locale
+        t.entity_type.in_(sorted({et for et, _ in keys})),
+        _among(t.entity_id, [eid for _, eid in keys]),
+        t.locale == locale,
     )
     found = {(et, eid): fields for et, eid, fields in (await session.execute(stmt)).all()}
     return [((et, eid, locale), found.get((et, eid))) for et, eid in keys]
