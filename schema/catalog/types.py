@@ -2,7 +2,7 @@
 
 Each type is built from its ORM row by `from_model`; relations (variants, media, brand, category, prices,
 translations) are resolved through per-request loaders so a page of N products costs a constant number of
-statements.
+statements. The taxonomy's types are in `schema.catalog.taxonomy_types` and re-exported here.
 """
 
 from __future__ import annotations
@@ -10,249 +10,32 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry import relay
 
 from domain.catalog import models
-from domain.catalog.search import ProductSort
 from resolvers.catalog import queries as q
 from resolvers.catalog.scope import CatalogScope, catalog_scope, scope_now
-from resolvers.context import Context
 from resolvers.ready import then
+from schema.catalog.taxonomy_types import (
+    JSON,
+    Attribute,
+    AttributeKind,
+    Brand,
+    Category,
+    Collection,
+    CollectionKind,
+    Info,
+    Money,
+    ProductStatus,
+    ProductType,
+    ReviewStatus,
+    category_or_none,
+    localized,
+    node_uuids,
+)
 from schema.relay_utils import connection
-
-if TYPE_CHECKING:
-    from schema.catalog.listing import ProductConnection, ProductFilterInput
-
-Info = strawberry.Info[Context, None]
-JSON = strawberry.scalars.JSON
-
-strawberry.enum(models.ProductStatus, name="ProductStatus", description="Product visibility.")
-strawberry.enum(models.AttributeKind, name="AttributeKind", description="Value type.")
-strawberry.enum(models.CollectionKind, name="CollectionKind", description="Manual or rule-based.")
-strawberry.enum(models.ReviewStatus, name="ReviewStatus", description="Moderation state.")
-
-
-ProductStatus = models.ProductStatus
-AttributeKind = models.AttributeKind
-CollectionKind = models.CollectionKind
-ReviewStatus = models.ReviewStatus
-strawberry.enum(ProductSort, name="ProductSortKey", description="How to order products.")
-
-
-@strawberry.type(description="An amount of money in minor units (poisha for BDT) with its currency.")
-class Money:
-    amount: int = strawberry.field(description="Integer minor units.")
-    currency: str = strawberry.field(description="ISO 4217 code.")
-
-
-@strawberry.type(description="A kind of product (e.g. T-shirt), for admin grouping.")
-class ProductType(relay.Node):
-    id: relay.NodeID[str]
-    name: str
-
-    @classmethod
-    def from_model(cls, m: models.ProductType) -> ProductType:
-        return cls(id=str(m.id), name=m.name)
-
-
-def _ids(node_ids: Iterable[str]) -> list[uuid.UUID]:
-    out = []
-    for raw in node_ids:
-        try:
-            out.append(uuid.UUID(str(raw)))
-        except ValueError:
-            out.append(q.NOTHING)
-    return out
-
-
-# Fields below are synchronous where the value is usually at hand (primed by a prefetch): they return it,
-# or an awaitable of it otherwise (resolvers.ready).
-
-
-def _text(info: Info, entity_type: str, entity_id: uuid.UUID, field_name: str, base: str) -> str:
-    return q.translated(info.context, info, entity_type, entity_id, field_name, base)
-
-
-@strawberry.type(description="A brand (vendor).")
-class Brand(relay.Node):
-    id: relay.NodeID[str]
-    slug: str = strawberry.field(description="URL handle, unique in the store.")
-    logo_url: str | None = strawberry.field(description="Logo image URL.")
-    pk: strawberry.Private[uuid.UUID]
-    base_name: strawberry.Private[str]
-    base_description: strawberry.Private[str]
-
-    @classmethod
-    def from_model(cls, m: models.Brand) -> Brand:
-        return cls(
-            id=str(m.id),
-            pk=m.id,
-            slug=m.slug,
-            logo_url=m.logo_url,
-            base_name=m.name,
-            base_description=m.description,
-        )
-
-    @strawberry.field(description="Name in the requested locale.")
-    def name(self, info: Info) -> str:
-        return _text(info, "brand", self.pk, "name", self.base_name)
-
-    @strawberry.field(description="Description in the requested locale.")
-    def description(self, info: Info) -> str:
-        return _text(info, "brand", self.pk, "description", self.base_description)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Brand | None]:
-        found = await info.context.loaders.brand_by_id.load_many(_ids(node_ids))
-        return [cls.from_model(b) if b else None for b in found]
-
-
-@strawberry.type(description="A node of the category tree.")
-class Category(relay.Node):
-    id: relay.NodeID[str]
-    slug: str = strawberry.field(description="URL handle, unique in the store.")
-    position: int = strawberry.field(description="Order among its siblings.")
-    depth: int = strawberry.field(description="0 for a root.")
-    pk: strawberry.Private[uuid.UUID]
-    parent_id: strawberry.Private[uuid.UUID | None]
-    path: strawberry.Private[str]
-    base_name: strawberry.Private[str]
-    base_description: strawberry.Private[str]
-
-    @classmethod
-    def from_model(cls, m: models.Category) -> Category:
-        return cls(
-            id=str(m.id),
-            pk=m.id,
-            base_name=m.name,
-            slug=m.slug,
-            base_description=m.description,
-            position=m.position,
-            depth=m.depth,
-            parent_id=m.parent_id,
-            path=m.path,
-        )
-
-    @strawberry.field(description="Name in the requested locale.")
-    def name(self, info: Info) -> str:
-        return _text(info, "category", self.pk, "name", self.base_name)
-
-    @strawberry.field(description="Description in the requested locale.")
-    def description(self, info: Info) -> str:
-        return _text(info, "category", self.pk, "description", self.base_description)
-
-    @strawberry.field(description="The parent category, null for a root.")
-    def parent(self, info: Info) -> Category | None:
-        if self.parent_id is None:
-            return None
-        return then(info.context.loaders.category_by_id.now(self.parent_id), _category)
-
-    @strawberry.field(description="Sub-categories in order.")
-    async def children(self, info: Info) -> list[Category]:
-        return [Category.from_model(c) for c in await q.children(info.context, self.pk)]
-
-    @strawberry.field(description="The breadcrumb: every category from the root down to this one, inclusive.")
-    def ancestors(self, info: Info) -> list[Category]:
-        ids = [uuid.UUID(x) for x in self.path.strip("/").split("/") if x]
-        found = info.context.loaders.category_by_id.now_many(ids)
-        return then(found, lambda cs: [Category.from_model(c) for c in cs if c is not None])
-
-    @strawberry.field(description="Products of this category and every category below it.")
-    async def products(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: Annotated[ProductFilterInput, strawberry.lazy("schema.catalog.listing")] | None = None,
-        sort: ProductSort | None = None,
-    ) -> Annotated[ProductConnection, strawberry.lazy("schema.catalog.listing")]:
-        from schema.catalog.listing import list_connection
-
-        return await list_connection(info, first, after, filter, sort, None, category=self.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Category | None]:
-        found = await info.context.loaders.category_by_id.load_many(_ids(node_ids))
-        return [cls.from_model(c) if c else None for c in found]
-
-
-@strawberry.type(description="A curated (manual) or rule-based set of products.")
-class Collection(relay.Node):
-    id: relay.NodeID[str]
-    slug: str = strawberry.field(description="URL handle, unique in the store.")
-    kind: CollectionKind = strawberry.field(description="Manual or rule-based.")
-    rules: JSON = strawberry.field(description="For rule-based collections: the rule as stored.")
-    pk: strawberry.Private[uuid.UUID]
-    base_name: strawberry.Private[str]
-    base_description: strawberry.Private[str]
-
-    @classmethod
-    def from_model(cls, m: models.Collection) -> Collection:
-        return cls(
-            id=str(m.id),
-            pk=m.id,
-            base_name=m.name,
-            slug=m.slug,
-            base_description=m.description,
-            kind=m.kind,
-            rules=cast(JSON, m.rules or {}),
-        )
-
-    @strawberry.field(description="Name in the requested locale.")
-    def name(self, info: Info) -> str:
-        return _text(info, "collection", self.pk, "name", self.base_name)
-
-    @strawberry.field(description="Description in the requested locale.")
-    def description(self, info: Info) -> str:
-        return _text(info, "collection", self.pk, "description", self.base_description)
-
-    @strawberry.field(description="Products of the collection, with the same filters and sorts as products.")
-    async def products(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: Annotated[ProductFilterInput, strawberry.lazy("schema.catalog.listing")] | None = None,
-        sort: ProductSort | None = None,
-    ) -> Annotated[ProductConnection, strawberry.lazy("schema.catalog.listing")]:
-        from schema.catalog.listing import list_connection
-
-        return await list_connection(info, first, after, filter, sort, None, collection=self.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Collection | None]:
-        found = await info.context.loaders.collection_by_id.load_many(_ids(node_ids))
-        return [cls.from_model(c) if c else None for c in found]
-
-
-@strawberry.type(description="A typed attribute usable as a filter.")
-class Attribute(relay.Node):
-    id: relay.NodeID[str]
-    code: str
-    name: str
-    kind: AttributeKind
-    filterable: bool
-    choices: JSON
-
-    @classmethod
-    def from_model(cls, m: models.Attribute) -> Attribute:
-        return cls(
-            id=str(m.id),
-            code=m.code,
-            name=m.name,
-            kind=m.kind,
-            filterable=m.filterable,
-            choices=cast(JSON, list(m.choices or [])),
-        )
 
 
 @strawberry.type(description="A product's value(s) of one attribute; `values` are the strings facets use.")
@@ -287,7 +70,7 @@ class ProductMedia(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductMedia | None]:
-        found = await info.context.loaders.media_by_id.load_many(_ids(node_ids))
+        found = await info.context.loaders.media_by_id.load_many(node_uuids(node_ids))
         visible = await q.products_by_id(
             info.context, info, [f.product_id if f else q.NOTHING for f in found]
         )
@@ -309,10 +92,6 @@ class ProductOption:
 class SelectedOption:
     name: str
     value: str
-
-
-def _category(found: models.Category | None) -> Category | None:
-    return Category.from_model(found) if found else None
 
 
 def _money(amount: int | None, currency: str) -> Money | None:
@@ -349,7 +128,7 @@ class ProductVariant(relay.Node):
 
     @strawberry.field(description="Title in the requested locale (e.g. the option values).")
     def title(self, info: Info) -> str:
-        return _text(info, "variant", self.pk, "title", self.base_title)
+        return localized(info, "variant", self.pk, "title", self.base_title)
 
     def _price(self, info: Info) -> models.VariantPrice | None:
         def pick(scope: CatalogScope) -> models.VariantPrice | None:
@@ -395,7 +174,7 @@ class ProductVariant(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductVariant | None]:
-        found = await info.context.loaders.variant_by_id.load_many(_ids(node_ids))
+        found = await info.context.loaders.variant_by_id.load_many(node_uuids(node_ids))
         visible = await q.products_by_id(
             info.context, info, [f.product_id if f else q.NOTHING for f in found]
         )
@@ -456,19 +235,19 @@ class Product(relay.Node):
 
     @strawberry.field(description="Title in the requested locale.")
     def title(self, info: Info) -> str:
-        return _text(info, "product", self.pk, "title", self.base_title)
+        return localized(info, "product", self.pk, "title", self.base_title)
 
     @strawberry.field(description="Description (sanitized HTML) in the requested locale.")
     def description_html(self, info: Info) -> str:
-        return _text(info, "product", self.pk, "description_html", self.base_description_html)
+        return localized(info, "product", self.pk, "description_html", self.base_description_html)
 
     @strawberry.field(description="SEO title in the requested locale.")
     def seo_title(self, info: Info) -> str:
-        return _text(info, "product", self.pk, "seo_title", self.base_seo_title)
+        return localized(info, "product", self.pk, "seo_title", self.base_seo_title)
 
     @strawberry.field(description="SEO description in the requested locale.")
     def seo_description(self, info: Info) -> str:
-        return _text(info, "product", self.pk, "seo_description", self.base_seo_description)
+        return localized(info, "product", self.pk, "seo_description", self.base_seo_description)
 
     @strawberry.field(description="Variants in order.")
     def variants(self, info: Info) -> list[ProductVariant]:
@@ -521,7 +300,7 @@ class Product(relay.Node):
     def category(self, info: Info) -> Category | None:
         if self.category_id is None:
             return None
-        return then(info.context.loaders.category_by_id.now(self.category_id), _category)
+        return then(info.context.loaders.category_by_id.now(self.category_id), category_or_none)
 
     def _summary(self, info: Info) -> models.ProductSummary | None:
         loader = info.context.loaders.summary_by_product
@@ -578,7 +357,7 @@ class Product(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Product | None]:
-        found = await q.products_by_id(info.context, info, _ids(node_ids))
+        found = await q.products_by_id(info.context, info, node_uuids(node_ids))
         return [cls.from_model(p) if p else None for p in found]
 
 
@@ -614,7 +393,7 @@ class Review(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Review | None]:
-        found = await info.context.loaders.review_by_id.load_many(_ids(node_ids))
+        found = await info.context.loaders.review_by_id.load_many(node_uuids(node_ids))
         scope = await catalog_scope(info.context, info)
         return [
             cls.from_model(r)
@@ -625,10 +404,14 @@ class Review(relay.Node):
 
 
 __all__ = [
+    "JSON",
     "Attribute",
+    "AttributeKind",
     "Brand",
     "Category",
     "Collection",
+    "CollectionKind",
+    "Info",
     "Money",
     "PriceRange",
     "Product",
@@ -636,8 +419,10 @@ __all__ = [
     "ProductMedia",
     "ProductOption",
     "ProductRating",
+    "ProductStatus",
     "ProductType",
     "ProductVariant",
     "Review",
+    "ReviewStatus",
     "SelectedOption",
 ]
