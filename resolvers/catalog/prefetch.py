@@ -37,6 +37,8 @@ async def read_products(
 ) -> list[m.Product | None]:
     """Products by id, and the texts (in `locale`) of everything shown with them: the products, their
     variants, brands and category paths, so translations never cost a batch of their own."""
+    if not ids:
+        return []
     products = await q.products_by_id(session, ids)
     texts = await q.product_texts(session, store_id, ids, locale) if locale is not None else []
     ctx.loaders.translations.prime_many(texts)
