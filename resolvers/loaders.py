@@ -1,10 +1,14 @@
 """Per-request dataloaders. Each batch opens its own read unit of work: loaders run concurrently, and one
-AsyncSession must never be shared between concurrent coroutines."""
+AsyncSession must never be shared between concurrent coroutines.
+
+Values a request has read (loaded or primed) are also kept plain in `ready`, so a synchronous resolver can
+return them without a coroutine and a task per field (`now`); see `resolvers.ready`."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from asyncio import Future
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
@@ -16,6 +20,7 @@ from domain.catalog import models as catalog
 from domain.catalog import queries as catalog_queries
 from domain.documents import queries as document_queries
 from domain.documents.models import PersistedDocument
+from resolvers.catalog.prefetch import read_products
 
 if TYPE_CHECKING:
     from resolvers.context import Context
@@ -28,12 +33,37 @@ class _ScopedLoader(DataLoader, Generic[K, V]):  # type: ignore[misc,type-arg]
     fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]
 
     def __init__(self, context: Context) -> None:
-        super().__init__()
+        self._futures: dict[K, Future[V]] = {}
+        super().__init__(cache_map=self._futures)
         self.context = context
+        self.ready: dict[K, V] = {}
+
+    def now(self, key: K) -> V | Future[V]:
+        """The value if this request has read it already, else (batched as `load`) a future of it."""
+        try:
+            return self.ready[key]
+        except KeyError:
+            return self.load(key)  # type: ignore[no-any-return]
+
+    def now_many(self, keys: Sequence[K]) -> list[V] | Future[list[V]]:
+        """`now` for several keys: all values if every one is at hand, else a future of them all."""
+        ready = self.ready
+        if all(k in ready for k in keys):
+            return [ready[k] for k in keys]
+        return self.load_many(keys)  # type: ignore[no-any-return]
+
+    def prime_many(self, items: Iterable[tuple[K, V]]) -> None:
+        """What a prefetch read, so later loads of these keys cost nothing (a key read before is kept)."""
+        for key, value in items:
+            if key not in self._futures:
+                self.ready[key] = value
+                self.prime(key, value)
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         async with self.context.read_uow() as uow:
-            return await type(self).fetch(uow.session, keys)
+            values = await type(self).fetch(uow.session, keys)
+        self.ready.update(zip(keys, values, strict=True))
+        return values
 
 
 class _TaggedLoader(_ScopedLoader[K, V]):
@@ -61,19 +91,11 @@ class ProductByIdLoader(_ByProduct[catalog.Product | None]):
     fetch = staticmethod(catalog_queries.products_by_id)
 
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[catalog.Product | None]:
-        loaders = self.context.loaders
-        locale = loaders.catalog_locale
         async with self.context.read_uow() as uow:
-            products = await catalog_queries.products_by_id(uow.session, keys)
-            texts = (
-                await catalog_queries.product_texts(uow.session, uow.store_id, keys, locale)
-                if locale is not None
-                else []
+            products = await read_products(
+                self.context, uow.session, uow.store_id, self.context.loaders.catalog_locale, keys
             )
-        for key, fields in texts:
-            loaders.translations.prime(key, fields)
-        self.context.cache_tags.update(self.tags(keys, products))
-        self.context.cache_tags.update(f"{et}:{eid}" for (et, eid, _), _f in texts)
+        self.ready.update(zip(keys, products, strict=True))
         return products
 
 

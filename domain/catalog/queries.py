@@ -10,11 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, any_, bindparam, cast, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from domain.catalog import models as m
 
@@ -28,8 +28,17 @@ def _grouped(keys: Sequence[Any], rows: Sequence[tuple[Any, T]]) -> list[list[T]
     return [groups.get(k, []) for k in keys]
 
 
+_UUIDS = PG_ARRAY(PG_UUID(as_uuid=True))
+
+
+def _among(column: QueryableAttribute[uuid.UUID], ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
+    # `= ANY(:array)`, one parameter: an IN list is rendered anew for every length of list, which costs a
+    # page of products more in statement compilation than in the database.
+    return column == any_(literal(list(ids), _UUIDS))
+
+
 async def _by_id(session: AsyncSession, model: Any, ids: Sequence[uuid.UUID]) -> list[Any]:
-    rows = {r.id: r for r in (await session.scalars(select(model).where(model.id.in_(ids)))).all()}
+    rows = {r.id: r for r in (await session.scalars(select(model).where(_among(model.id, ids)))).all()}
     return [rows.get(i) for i in ids]
 
 
@@ -43,6 +52,15 @@ async def brands_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[
 
 async def categories_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[m.Category | None]:
     return await _by_id(session, m.Category, ids)
+
+
+async def categories_with_ancestors(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[m.Category]:
+    """These categories and every one above them (what their breadcrumbs show), in one statement."""
+    inner = aliased(m.Category)
+    on_paths = select(
+        cast(func.unnest(func.string_to_array(func.trim(inner.path, "/"), "/")), PG_UUID(as_uuid=True))
+    ).where(_among(inner.id, ids))
+    return list((await session.scalars(select(m.Category).where(m.Category.id.in_(on_paths)))).all())
 
 
 async def collections_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[m.Collection | None]:
@@ -70,7 +88,7 @@ async def variants_by_product(
 ) -> list[list[m.ProductVariant]]:
     stmt = (
         select(m.ProductVariant)
-        .where(m.ProductVariant.product_id.in_(product_ids))
+        .where(_among(m.ProductVariant.product_id, product_ids))
         .order_by(m.ProductVariant.product_id, m.ProductVariant.position, m.ProductVariant.sku)
     )
     rows = (await session.scalars(stmt)).all()
@@ -82,7 +100,7 @@ async def media_by_product(
 ) -> list[list[m.ProductMedia]]:
     stmt = (
         select(m.ProductMedia)
-        .where(m.ProductMedia.product_id.in_(product_ids))
+        .where(_among(m.ProductMedia.product_id, product_ids))
         .order_by(m.ProductMedia.product_id, m.ProductMedia.position, m.ProductMedia.created_at)
     )
     rows = (await session.scalars(stmt)).all()
@@ -94,7 +112,7 @@ async def options_by_product(
 ) -> list[list[m.ProductOption]]:
     stmt = (
         select(m.ProductOption)
-        .where(m.ProductOption.product_id.in_(product_ids))
+        .where(_among(m.ProductOption.product_id, product_ids))
         .order_by(m.ProductOption.product_id, m.ProductOption.position)
     )
     rows = (await session.scalars(stmt)).all()
@@ -126,7 +144,7 @@ async def attributes_by_product(
     stmt = (
         select(m.ProductAttributeValue, m.Attribute)
         .join(m.Attribute, m.Attribute.id == m.ProductAttributeValue.attribute_id)
-        .where(m.ProductAttributeValue.product_id.in_(product_ids))
+        .where(_among(m.ProductAttributeValue.product_id, product_ids))
         .order_by(m.ProductAttributeValue.product_id, m.Attribute.code)
     )
     rows = (await session.execute(stmt)).all()
@@ -136,7 +154,7 @@ async def attributes_by_product(
 async def prices_by_variant(
     session: AsyncSession, variant_ids: Sequence[uuid.UUID]
 ) -> list[list[m.VariantPrice]]:
-    stmt = select(m.VariantPrice).where(m.VariantPrice.variant_id.in_(variant_ids))
+    stmt = select(m.VariantPrice).where(_among(m.VariantPrice.variant_id, variant_ids))
     rows = (await session.scalars(stmt)).all()
     return _grouped(variant_ids, [(r.variant_id, r) for r in rows])
 
@@ -165,7 +183,7 @@ async def stock_by_variant(session: AsyncSession, variant_ids: Sequence[uuid.UUI
                 m.StockLevel.store_id == m.ProductVariant.store_id,
             ),
         )
-        .where(m.ProductVariant.id.in_(variant_ids))
+        .where(_among(m.ProductVariant.id, variant_ids))
         .group_by(m.ProductVariant.id)
     )
     found = {
@@ -180,7 +198,8 @@ async def summaries_by_product(
 ) -> list[m.ProductSummary | None]:
     """Read-model rows by (product id, locale)."""
     stmt = select(m.ProductSummary).where(
-        tuple_(m.ProductSummary.product_id, m.ProductSummary.locale).in_(list(keys))
+        _among(m.ProductSummary.product_id, [k for k, _ in keys]),
+        m.ProductSummary.locale.in_(sorted({loc for _, loc in keys})),
     )
     rows = {(r.product_id, r.locale): r for r in (await session.scalars(stmt)).all()}
     return [rows.get(k) for k in keys]
@@ -191,7 +210,8 @@ async def price_ranges(
 ) -> list[m.SummaryPrice | None]:
     """Min/max price by (product id, currency)."""
     stmt = select(m.SummaryPrice).where(
-        tuple_(m.SummaryPrice.product_id, m.SummaryPrice.currency).in_(list(keys))
+        _among(m.SummaryPrice.product_id, [k for k, _ in keys]),
+        m.SummaryPrice.currency.in_(sorted({c for _, c in keys})),
     )
     rows = {(r.product_id, r.currency): r for r in (await session.scalars(stmt)).all()}
     return [rows.get(k) for k in keys]
@@ -201,10 +221,14 @@ async def translations(
     session: AsyncSession, keys: Sequence[tuple[str, uuid.UUID, str]]
 ) -> list[dict[str, str] | None]:
     """Translated fields by (entity type, entity id, locale)."""
-    stmt = select(m.Translation).where(
-        tuple_(m.Translation.entity_type, m.Translation.entity_id, m.Translation.locale).in_(list(keys))
+    t = m.Translation
+    # By id (one array parameter) within the few types and locales, then the exact keys below.
+    stmt = select(t.entity_type, t.entity_id, t.locale, t.fields).where(
+        t.entity_type.in_(sorted({et for et, _, _ in keys})),
+        _among(t.entity_id, [eid for _, eid, _ in keys]),
+        t.locale.in_(sorted({loc for _, _, loc in keys})),
     )
-    rows = {(r.entity_type, r.entity_id, r.locale): r.fields for r in (await session.scalars(stmt)).all()}
+    rows = {(et, eid, loc): fields for et, eid, loc, fields in (await session.execute(stmt)).all()}
     return [rows.get(k) for k in keys]
 
 
@@ -323,9 +347,12 @@ async def entity_texts(
     """Translations of these (entity type, id) pairs in one locale, None where there is none."""
     if not keys:
         return []
-    stmt = select(m.Translation).where(
-        tuple_(m.Translation.entity_type, m.Translation.entity_id).in_(list(keys)),
-        m.Translation.locale == locale,
+    # Plain rows, not entities: a facet list names a few hundred brands and categories.
+    t = m.Translation
+    stmt = select(t.entity_type, t.entity_id, t.fields).where(
+        t.entity_type.in_(sorted({et for et, _ in keys})),
+        _among(t.entity_id, [eid for _, eid in keys]),
+        t.locale == locale,
     )
-    found = {(r.entity_type, r.entity_id): r.fields for r in (await session.scalars(stmt)).all()}
+    found = {(et, eid): fields for et, eid, fields in (await session.execute(stmt)).all()}
     return [((et, eid, locale), found.get((et, eid))) for et, eid in keys]

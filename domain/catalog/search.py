@@ -275,6 +275,14 @@ async def list_products(
 async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
     """Counts per brand, category (a product counts for each ancestor), attribute value and price bucket."""
     where = await _prepare(session, listing)
+    if listing.query:
+        # The text match is the dear condition, and the same for every dimension: evaluate it once.
+        matching = select(ps.c.product_id).where(*where.base).cte("matching").prefix_with("MATERIALIZED")
+        where.base = [
+            ps.c.store_id == listing.store_id,
+            ps.c.locale == listing.locale,
+            ps.c.product_id.in_(select(matching.c.product_id)),
+        ]
     brand = (
         select(literal("brand").label("kind"), ps.c.brand_id.cast(Text).label("key"), func.count())
         .where(*where.all(without="brand"), ps.c.brand_id.is_not(None))

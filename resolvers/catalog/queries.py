@@ -15,10 +15,12 @@ from domain.catalog import search
 from domain.catalog.events import LISTINGS
 from domain.db import utcnow
 from domain.errors import DomainError
-from resolvers.catalog.scope import CatalogScope, OperationInfo, catalog_scope
+from resolvers.catalog.prefetch import Wants, read_page
+from resolvers.catalog.scope import CatalogScope, OperationInfo, catalog_scope, scope_now
 from resolvers.context import Context
 from resolvers.ids import decode_global_id
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.ready import then
 
 NOTHING = uuid.UUID(int=0)
 
@@ -45,17 +47,22 @@ async def products_by_id(ctx: Context, info: OperationInfo, ids: list[uuid.UUID]
     return [visible(p, scope) for p in found]
 
 
-async def product(ctx: Context, info: OperationInfo, *, id: str | None, slug: str | None) -> m.Product | None:
-    if id is not None:
-        pid = decode_global_id(id, "Product")
-    elif slug is not None:
-        async with ctx.read_uow() as uow:
-            pid = None if "\x00" in slug else await q.product_id_by_slug(uow.session, slug)
-    else:
+async def product(
+    ctx: Context, info: OperationInfo, *, id: str | None, slug: str | None, wants: Wants
+) -> m.Product | None:
+    """A product by id or slug, read in one transaction with what the document shows of it."""
+    if id is None and slug is None:
         raise DomainError("REQUIRED", "give id or slug", field="id")
+    scope = await catalog_scope(ctx, info)
     found = None
-    if pid is not None:
-        (found,) = await products_by_id(ctx, info, [pid])
+    async with ctx.read_uow() as uow:
+        if id is not None:
+            pid = decode_global_id(id, "Product")
+        else:
+            pid = None if slug is None or "\x00" in slug else await q.product_id_by_slug(uow.session, slug)
+        if pid is not None:
+            (found,) = await read_page(ctx, uow.session, scope, [pid], wants)
+    found = visible(found, scope)
     if found is None:
         # A miss may turn into a hit when a product is created or published: those events purge "products".
         ctx.cache_tags.add(LISTINGS)
@@ -127,9 +134,16 @@ def _decode_offset(cursor: str) -> int:
 
 
 async def list_products(
-    ctx: Context, info: OperationInfo, args: ListingArgs, *, first: int | None, after: str | None
+    ctx: Context,
+    info: OperationInfo,
+    args: ListingArgs,
+    *,
+    first: int | None,
+    after: str | None,
+    wants: Wants,
 ) -> ProductPage:
-    """A page of the listing (or search) in order, products loaded in one batch."""
+    """A page of the listing (or search) in order, read in one transaction with what the document shows of
+    its products."""
     scope = await catalog_scope(ctx, info)
     size = page_size(first, ctx.default_page_size)
     start = _decode_offset(after) + 1 if after else 0
@@ -137,8 +151,9 @@ async def list_products(
     ctx.cache_tags.add(LISTINGS)
     async with ctx.read_uow() as uow:
         page = await search.list_products(uow.session, listing, first=size, offset=start)
-    products = await products_by_id(ctx, info, page.product_ids)
-    items = [(_offset_cursor(start + i), p) for i, p in enumerate(products) if p is not None]
+        products = await read_page(ctx, uow.session, scope, page.product_ids, wants)
+    shown = [visible(p, scope) for p in products]
+    items = [(_offset_cursor(start + i), p) for i, p in enumerate(shown) if p is not None]
     return ProductPage(listing, items, page.total, page.has_next_page, start > 0)
 
 
@@ -165,8 +180,7 @@ async def facets(ctx: Context, listing: search.Listing) -> FacetResult:
             [("brand", b.id) for b in brands] + [("category", c.id) for c in categories],
             listing.locale,
         )
-    for key, fields in texts:
-        ctx.loaders.translations.prime(key, fields)
+    ctx.loaders.translations.prime_many(texts)
     ctx.cache_tags.update(f"brand:{b.id}" for b in brands)
     ctx.cache_tags.update(f"category:{c.id}" for c in categories)
     return FacetResult(counts, {b.id: b for b in brands}, {c.id: c for c in categories})
@@ -258,13 +272,17 @@ async def product_reviews(
     return _review_page(rows, size, after)
 
 
-async def translated(
+def translated(
     ctx: Context, info: OperationInfo, entity_type: str, entity_id: uuid.UUID, field_name: str, base: str
 ) -> str:
-    """A text field in the request's locale, or the base text when that locale has no translation."""
-    scope = await catalog_scope(ctx, info)
-    fields: dict[str, str] | None = await ctx.loaders.translations.load(
-        (entity_type, entity_id, scope.locale)
+    """A text field in the request's locale, or the base text when that locale has no translation.
+    Synchronous once the scope and the texts are read, else an awaitable of it (see resolvers.ready)."""
+
+    def pick(fields: dict[str, str] | None) -> str:
+        value = (fields or {}).get(field_name)
+        return value if value else base
+
+    return then(
+        scope_now(ctx, info),
+        lambda scope: then(ctx.loaders.translations.now((entity_type, entity_id, scope.locale)), pick),
     )
-    value = (fields or {}).get(field_name)
-    return value if value else base

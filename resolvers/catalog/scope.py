@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from graphql import OperationDefinitionNode, value_from_ast_untyped
 
@@ -56,6 +56,15 @@ async def catalog_scope(ctx: Context, info: OperationInfo) -> CatalogScope:
         loaders.catalog_scope = asyncio.ensure_future(_resolve(ctx, in_context(info)))
     scope: CatalogScope = await loaders.catalog_scope  # type: ignore[misc]
     return scope
+
+
+def scope_now(ctx: Context, info: OperationInfo) -> CatalogScope:
+    """The scope, synchronously once resolved (a listing or product field resolves it before graphql-core
+    walks into its products); until then an awaitable of it. For synchronous resolvers (resolvers.ready)."""
+    task = ctx.loaders.catalog_scope
+    if isinstance(task, asyncio.Future) and task.done() and not task.cancelled() and not task.exception():
+        return cast(CatalogScope, task.result())
+    return cast(CatalogScope, catalog_scope(ctx, info))
 
 
 async def _resolve(ctx: Context, asked: dict[str, Any]) -> CatalogScope:

@@ -11,6 +11,7 @@ from domain.catalog import search
 from resolvers.catalog import queries as q
 from resolvers.catalog.queries import ListingArgs
 from resolvers.ids import encode_global_id
+from schema.catalog.selection import connection_wants
 from schema.catalog.types import Brand, Category, Info, Money, Product, ProductStatus
 
 
@@ -164,7 +165,9 @@ async def list_connection(
     collection: str | None = None,
 ) -> ProductConnection:
     args = listing_args(filter, sort, query, category=category, collection=collection)
-    page = await q.list_products(info.context, info, args, first=first, after=after)
+    page = await q.list_products(
+        info.context, info, args, first=first, after=after, wants=connection_wants(info)
+    )
     edges = [ProductEdge(cursor=c, node=Product.from_model(p)) for c, p in page.items]
     return ProductConnection(
         edges=edges,

@@ -21,6 +21,7 @@ from schema.catalog.listing import (
     SearchSuggestion,
     list_connection,
 )
+from schema.catalog.selection import product_wants
 from schema.catalog.types import Brand, Category, Collection, Info, Product, Review
 from schema.relay_utils import connection
 
@@ -44,7 +45,7 @@ class CatalogQuery:
     async def product(
         self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
     ) -> Product | None:
-        found = await q.product(info.context, info, id=id, slug=slug)
+        found = await q.product(info.context, info, id=id, slug=slug, wants=product_wants(info))
         return Product.from_model(found) if found else None
 
     @strawberry.field(description="Products, filtered and sorted, with facets and a total count.")

@@ -2,7 +2,7 @@
 
 Each type is built from its ORM row by `from_model`; relations (variants, media, brand, category, prices,
 translations) are resolved through per-request loaders so a page of N products costs a constant number of
-statements.
+statements. The taxonomy's types are in `schema.catalog.taxonomy_types` and re-exported here.
 """
 
 from __future__ import annotations
@@ -10,235 +10,32 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry import relay
 
 from domain.catalog import models
-from domain.catalog.search import ProductSort
 from resolvers.catalog import queries as q
-from resolvers.catalog.scope import catalog_scope
-from resolvers.context import Context
+from resolvers.catalog.scope import CatalogScope, catalog_scope, scope_now
+from resolvers.ready import then
+from schema.catalog.taxonomy_types import (
+    JSON,
+    Attribute,
+    AttributeKind,
+    Brand,
+    Category,
+    Collection,
+    CollectionKind,
+    Info,
+    Money,
+    ProductStatus,
+    ProductType,
+    ReviewStatus,
+    category_or_none,
+    localized,
+    node_uuids,
+)
 from schema.relay_utils import connection
-
-if TYPE_CHECKING:
-    from schema.catalog.listing import ProductConnection, ProductFilterInput
-
-Info = strawberry.Info[Context, None]
-JSON = strawberry.scalars.JSON
-
-strawberry.enum(models.ProductStatus, name="ProductStatus", description="Product visibility.")
-strawberry.enum(models.AttributeKind, name="AttributeKind", description="Value type.")
-strawberry.enum(models.CollectionKind, name="CollectionKind", description="Manual or rule-based.")
-strawberry.enum(models.ReviewStatus, name="ReviewStatus", description="Moderation state.")
-
-
-ProductStatus = models.ProductStatus
-AttributeKind = models.AttributeKind
-CollectionKind = models.CollectionKind
-ReviewStatus = models.ReviewStatus
-strawberry.enum(ProductSort, name="ProductSortKey", description="How to order products.")
-
-
-@strawberry.type(description="An amount of money in minor units (poisha for BDT) with its currency.")
-class Money:
-    amount: int = strawberry.field(description="Integer minor units.")
-    currency: str = strawberry.field(description="ISO 4217 code.")
-
-
-@strawberry.type(description="A kind of product (e.g. T-shirt), for admin grouping.")
-class ProductType(relay.Node):
-    id: relay.NodeID[str]
-    name: str
-
-    @classmethod
-    def from_model(cls, m: models.ProductType) -> ProductType:
-        return cls(id=str(m.id), name=m.name)
-
-
-def _ids(node_ids: Iterable[str]) -> list[uuid.UUID]:
-    out = []
-    for raw in node_ids:
-        try:
-            out.append(uuid.UUID(str(raw)))
-        except ValueError:
-            out.append(q.NOTHING)
-    return out
-
-
-async def _text(info: Info, entity_type: str, entity_id: str, field_name: str, base: str) -> str:
-    return await q.translated(info.context, info, entity_type, uuid.UUID(entity_id), field_name, base)
-
-
-@strawberry.type(description="A brand (vendor).")
-class Brand(relay.Node):
-    id: relay.NodeID[str]
-    slug: str = strawberry.field(description="URL handle, unique in the store.")
-    logo_url: str | None = strawberry.field(description="Logo image URL.")
-    base_name: strawberry.Private[str]
-    base_description: strawberry.Private[str]
-
-    @classmethod
-    def from_model(cls, m: models.Brand) -> Brand:
-        return cls(
-            id=str(m.id), slug=m.slug, logo_url=m.logo_url, base_name=m.name, base_description=m.description
-        )
-
-    @strawberry.field(description="Name in the requested locale.")
-    async def name(self, info: Info) -> str:
-        return await _text(info, "brand", self.id, "name", self.base_name)
-
-    @strawberry.field(description="Description in the requested locale.")
-    async def description(self, info: Info) -> str:
-        return await _text(info, "brand", self.id, "description", self.base_description)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Brand | None]:
-        found = await info.context.loaders.brand_by_id.load_many(_ids(node_ids))
-        return [cls.from_model(b) if b else None for b in found]
-
-
-@strawberry.type(description="A node of the category tree.")
-class Category(relay.Node):
-    id: relay.NodeID[str]
-    slug: str = strawberry.field(description="URL handle, unique in the store.")
-    position: int = strawberry.field(description="Order among its siblings.")
-    depth: int = strawberry.field(description="0 for a root.")
-    parent_id: strawberry.Private[uuid.UUID | None]
-    path: strawberry.Private[str]
-    base_name: strawberry.Private[str]
-    base_description: strawberry.Private[str]
-
-    @classmethod
-    def from_model(cls, m: models.Category) -> Category:
-        return cls(
-            id=str(m.id),
-            base_name=m.name,
-            slug=m.slug,
-            base_description=m.description,
-            position=m.position,
-            depth=m.depth,
-            parent_id=m.parent_id,
-            path=m.path,
-        )
-
-    @strawberry.field(description="Name in the requested locale.")
-    async def name(self, info: Info) -> str:
-        return await _text(info, "category", self.id, "name", self.base_name)
-
-    @strawberry.field(description="Description in the requested locale.")
-    async def description(self, info: Info) -> str:
-        return await _text(info, "category", self.id, "description", self.base_description)
-
-    @strawberry.field(description="The parent category, null for a root.")
-    async def parent(self, info: Info) -> Category | None:
-        if self.parent_id is None:
-            return None
-        found = await info.context.loaders.category_by_id.load(self.parent_id)
-        return Category.from_model(found) if found else None
-
-    @strawberry.field(description="Sub-categories in order.")
-    async def children(self, info: Info) -> list[Category]:
-        return [Category.from_model(c) for c in await q.children(info.context, uuid.UUID(self.id))]
-
-    @strawberry.field(description="The breadcrumb: every category from the root down to this one, inclusive.")
-    async def ancestors(self, info: Info) -> list[Category]:
-        ids = [uuid.UUID(x) for x in self.path.strip("/").split("/") if x]
-        found = await info.context.loaders.category_by_id.load_many(ids)
-        return [Category.from_model(c) for c in found if c is not None]
-
-    @strawberry.field(description="Products of this category and every category below it.")
-    async def products(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: Annotated[ProductFilterInput, strawberry.lazy("schema.catalog.listing")] | None = None,
-        sort: ProductSort | None = None,
-    ) -> Annotated[ProductConnection, strawberry.lazy("schema.catalog.listing")]:
-        from schema.catalog.listing import list_connection
-
-        return await list_connection(info, first, after, filter, sort, None, category=self.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Category | None]:
-        found = await info.context.loaders.category_by_id.load_many(_ids(node_ids))
-        return [cls.from_model(c) if c else None for c in found]
-
-
-@strawberry.type(description="A curated (manual) or rule-based set of products.")
-class Collection(relay.Node):
-    id: relay.NodeID[str]
-    slug: str = strawberry.field(description="URL handle, unique in the store.")
-    kind: CollectionKind = strawberry.field(description="Manual or rule-based.")
-    rules: JSON = strawberry.field(description="For rule-based collections: the rule as stored.")
-    base_name: strawberry.Private[str]
-    base_description: strawberry.Private[str]
-
-    @classmethod
-    def from_model(cls, m: models.Collection) -> Collection:
-        return cls(
-            id=str(m.id),
-            base_name=m.name,
-            slug=m.slug,
-            base_description=m.description,
-            kind=m.kind,
-            rules=cast(JSON, m.rules or {}),
-        )
-
-    @strawberry.field(description="Name in the requested locale.")
-    async def name(self, info: Info) -> str:
-        return await _text(info, "collection", self.id, "name", self.base_name)
-
-    @strawberry.field(description="Description in the requested locale.")
-    async def description(self, info: Info) -> str:
-        return await _text(info, "collection", self.id, "description", self.base_description)
-
-    @strawberry.field(description="Products of the collection, with the same filters and sorts as products.")
-    async def products(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: Annotated[ProductFilterInput, strawberry.lazy("schema.catalog.listing")] | None = None,
-        sort: ProductSort | None = None,
-    ) -> Annotated[ProductConnection, strawberry.lazy("schema.catalog.listing")]:
-        from schema.catalog.listing import list_connection
-
-        return await list_connection(info, first, after, filter, sort, None, collection=self.id)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Collection | None]:
-        found = await info.context.loaders.collection_by_id.load_many(_ids(node_ids))
-        return [cls.from_model(c) if c else None for c in found]
-
-
-@strawberry.type(description="A typed attribute usable as a filter.")
-class Attribute(relay.Node):
-    id: relay.NodeID[str]
-    code: str
-    name: str
-    kind: AttributeKind
-    filterable: bool
-    choices: JSON
-
-    @classmethod
-    def from_model(cls, m: models.Attribute) -> Attribute:
-        return cls(
-            id=str(m.id),
-            code=m.code,
-            name=m.name,
-            kind=m.kind,
-            filterable=m.filterable,
-            choices=cast(JSON, list(m.choices or [])),
-        )
 
 
 @strawberry.type(description="A product's value(s) of one attribute; `values` are the strings facets use.")
@@ -273,7 +70,7 @@ class ProductMedia(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductMedia | None]:
-        found = await info.context.loaders.media_by_id.load_many(_ids(node_ids))
+        found = await info.context.loaders.media_by_id.load_many(node_uuids(node_ids))
         visible = await q.products_by_id(
             info.context, info, [f.product_id if f else q.NOTHING for f in found]
         )
@@ -310,6 +107,7 @@ class ProductVariant(relay.Node):
     track_inventory: bool
     position: int
     selected_options: list[SelectedOption]
+    pk: strawberry.Private[uuid.UUID]
     product_id: strawberry.Private[uuid.UUID]
     base_title: strawberry.Private[str]
 
@@ -317,6 +115,7 @@ class ProductVariant(relay.Node):
     def from_model(cls, m: models.ProductVariant) -> ProductVariant:
         return cls(
             id=str(m.id),
+            pk=m.id,
             sku=m.sku,
             base_title=m.title,
             barcode=m.barcode,
@@ -328,44 +127,54 @@ class ProductVariant(relay.Node):
         )
 
     @strawberry.field(description="Title in the requested locale (e.g. the option values).")
-    async def title(self, info: Info) -> str:
-        return await _text(info, "variant", self.id, "title", self.base_title)
+    def title(self, info: Info) -> str:
+        return localized(info, "variant", self.pk, "title", self.base_title)
 
-    async def _price(self, info: Info) -> models.VariantPrice | None:
-        scope = await catalog_scope(info.context, info)
-        prices = await info.context.loaders.prices_by_variant.load(uuid.UUID(self.id))
-        return next((p for p in prices if p.currency == scope.currency), None)
+    def _price(self, info: Info) -> models.VariantPrice | None:
+        def pick(scope: CatalogScope) -> models.VariantPrice | None:
+            return then(
+                info.context.loaders.prices_by_variant.now(self.pk),
+                lambda prices: next((p for p in prices if p.currency == scope.currency), None),
+            )
+
+        return then(scope_now(info.context, info), pick)
 
     @strawberry.field(description="Price in the requested currency; null if the variant has none in it.")
-    async def price(self, info: Info) -> Money | None:
-        found = await self._price(info)
-        return _money(found.amount, found.currency) if found else None
+    def price(self, info: Info) -> Money | None:
+        return then(self._price(info), lambda found: _money(found.amount, found.currency) if found else None)
 
     @strawberry.field(description="The price before a discount (struck through), in the requested currency.")
-    async def compare_at_price(self, info: Info) -> Money | None:
-        found = await self._price(info)
-        return _money(found.compare_at_amount, found.currency) if found else None
+    def compare_at_price(self, info: Info) -> Money | None:
+        return then(
+            self._price(info),
+            lambda found: _money(found.compare_at_amount, found.currency) if found else None,
+        )
 
     @strawberry.field(description="Every price of the variant, one per currency.")
-    async def prices(self, info: Info) -> list[Money]:
-        found = await info.context.loaders.prices_by_variant.load(uuid.UUID(self.id))
-        return [Money(amount=p.amount, currency=p.currency) for p in sorted(found, key=lambda p: p.currency)]
+    def prices(self, info: Info) -> list[Money]:
+        return then(
+            info.context.loaders.prices_by_variant.now(self.pk),
+            lambda found: [
+                Money(amount=p.amount, currency=p.currency) for p in sorted(found, key=lambda p: p.currency)
+            ],
+        )
 
     @strawberry.field(description="Whether it can be bought now (free stock, backorder, or not tracked).")
-    async def available_for_sale(self, info: Info) -> bool:
-        stock = await info.context.loaders.stock_by_variant.load(uuid.UUID(self.id))
-        return bool(stock.for_sale)
+    def available_for_sale(self, info: Info) -> bool:
+        return then(info.context.loaders.stock_by_variant.now(self.pk), lambda stock: bool(stock.for_sale))
 
     @strawberry.field(description="Images of this variant in order.")
-    async def media(self, info: Info) -> list[ProductMedia]:
-        found = await info.context.loaders.media_by_product.load(self.product_id)
-        return [ProductMedia.from_model(x) for x in found if x.variant_id == uuid.UUID(self.id)]
+    def media(self, info: Info) -> list[ProductMedia]:
+        return then(
+            info.context.loaders.media_by_product.now(self.product_id),
+            lambda found: [ProductMedia.from_model(x) for x in found if x.variant_id == self.pk],
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductVariant | None]:
-        found = await info.context.loaders.variant_by_id.load_many(_ids(node_ids))
+        found = await info.context.loaders.variant_by_id.load_many(node_uuids(node_ids))
         visible = await q.products_by_id(
             info.context, info, [f.product_id if f else q.NOTHING for f in found]
         )
@@ -394,6 +203,7 @@ class Product(relay.Node):
     is_bundle: bool = strawberry.field(description="Sold as one item made of other variants.")
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
+    pk: strawberry.Private[uuid.UUID]
     brand_id: strawberry.Private[uuid.UUID | None]
     category_id: strawberry.Private[uuid.UUID | None]
     product_type_id: strawberry.Private[uuid.UUID | None]
@@ -406,6 +216,7 @@ class Product(relay.Node):
     def from_model(cls, m: models.Product) -> Product:
         return cls(
             id=str(m.id),
+            pk=m.id,
             base_title=m.title,
             slug=m.slug,
             base_description_html=m.description_html,
@@ -422,103 +233,118 @@ class Product(relay.Node):
             product_type_id=m.product_type_id,
         )
 
-    @property
-    def pk(self) -> uuid.UUID:
-        return uuid.UUID(self.id)
-
     @strawberry.field(description="Title in the requested locale.")
-    async def title(self, info: Info) -> str:
-        return await _text(info, "product", self.id, "title", self.base_title)
+    def title(self, info: Info) -> str:
+        return localized(info, "product", self.pk, "title", self.base_title)
 
     @strawberry.field(description="Description (sanitized HTML) in the requested locale.")
-    async def description_html(self, info: Info) -> str:
-        return await _text(info, "product", self.id, "description_html", self.base_description_html)
+    def description_html(self, info: Info) -> str:
+        return localized(info, "product", self.pk, "description_html", self.base_description_html)
 
     @strawberry.field(description="SEO title in the requested locale.")
-    async def seo_title(self, info: Info) -> str:
-        return await _text(info, "product", self.id, "seo_title", self.base_seo_title)
+    def seo_title(self, info: Info) -> str:
+        return localized(info, "product", self.pk, "seo_title", self.base_seo_title)
 
     @strawberry.field(description="SEO description in the requested locale.")
-    async def seo_description(self, info: Info) -> str:
-        return await _text(info, "product", self.id, "seo_description", self.base_seo_description)
+    def seo_description(self, info: Info) -> str:
+        return localized(info, "product", self.pk, "seo_description", self.base_seo_description)
 
     @strawberry.field(description="Variants in order.")
-    async def variants(self, info: Info) -> list[ProductVariant]:
-        found = await info.context.loaders.variants_by_product.load(self.pk)
-        return [ProductVariant.from_model(v) for v in found]
+    def variants(self, info: Info) -> list[ProductVariant]:
+        return then(
+            info.context.loaders.variants_by_product.now(self.pk),
+            lambda found: [ProductVariant.from_model(v) for v in found],
+        )
 
     @strawberry.field(description="Product images (not those of a single variant) in order.")
-    async def media(self, info: Info) -> list[ProductMedia]:
-        found = await info.context.loaders.media_by_product.load(self.pk)
-        return [ProductMedia.from_model(x) for x in found if x.variant_id is None]
+    def media(self, info: Info) -> list[ProductMedia]:
+        return then(
+            info.context.loaders.media_by_product.now(self.pk),
+            lambda found: [ProductMedia.from_model(x) for x in found if x.variant_id is None],
+        )
 
     @strawberry.field(description="The first product image, for listings.")
-    async def featured_image(self, info: Info) -> ProductMedia | None:
-        found = await info.context.loaders.media_by_product.load(self.pk)
-        first = next((x for x in found if x.variant_id is None), None)
-        return ProductMedia.from_model(first) if first else None
+    def featured_image(self, info: Info) -> ProductMedia | None:
+        def first(found: list[models.ProductMedia]) -> ProductMedia | None:
+            image = next((x for x in found if x.variant_id is None), None)
+            return ProductMedia.from_model(image) if image else None
+
+        return then(info.context.loaders.media_by_product.now(self.pk), first)
 
     @strawberry.field(description="Options (e.g. size, colour) with their values, in order.")
-    async def options(self, info: Info) -> list[ProductOption]:
-        found = await info.context.loaders.options_by_product.load(self.pk)
-        return [ProductOption.from_model(o) for o in found]
+    def options(self, info: Info) -> list[ProductOption]:
+        return then(
+            info.context.loaders.options_by_product.now(self.pk),
+            lambda found: [ProductOption.from_model(o) for o in found],
+        )
 
     @strawberry.field(description="Attribute values, by attribute code.")
-    async def attributes(self, info: Info) -> list[ProductAttribute]:
-        found = await info.context.loaders.attributes_by_product.load(self.pk)
-        return [ProductAttribute(attribute=Attribute.from_model(a.attribute), values=a.values) for a in found]
+    def attributes(self, info: Info) -> list[ProductAttribute]:
+        return then(
+            info.context.loaders.attributes_by_product.now(self.pk),
+            lambda found: [
+                ProductAttribute(attribute=Attribute.from_model(a.attribute), values=a.values) for a in found
+            ],
+        )
 
     @strawberry.field(description="The brand, if any.")
-    async def brand(self, info: Info) -> Brand | None:
+    def brand(self, info: Info) -> Brand | None:
         if self.brand_id is None:
             return None
-        found = await info.context.loaders.brand_by_id.load(self.brand_id)
-        return Brand.from_model(found) if found else None
+        return then(
+            info.context.loaders.brand_by_id.now(self.brand_id),
+            lambda found: Brand.from_model(found) if found else None,
+        )
 
     @strawberry.field(description="The category, if any (its `ancestors` give the breadcrumb).")
-    async def category(self, info: Info) -> Category | None:
+    def category(self, info: Info) -> Category | None:
         if self.category_id is None:
             return None
-        found = await info.context.loaders.category_by_id.load(self.category_id)
-        return Category.from_model(found) if found else None
+        return then(info.context.loaders.category_by_id.now(self.category_id), category_or_none)
 
-    async def _summary(self, info: Info) -> models.ProductSummary | None:
-        scope = await catalog_scope(info.context, info)
-        found: models.ProductSummary | None = await info.context.loaders.summary_by_product.load(
-            (self.pk, scope.locale)
-        )
-        return found
+    def _summary(self, info: Info) -> models.ProductSummary | None:
+        loader = info.context.loaders.summary_by_product
+        return then(scope_now(info.context, info), lambda scope: loader.now((self.pk, scope.locale)))
 
     @strawberry.field(description="Collections the product is in (manual and rule-based).")
-    async def collections(self, info: Info) -> list[Collection]:
-        summary = await self._summary(info)
-        if summary is None:
-            return []
-        found = await info.context.loaders.collection_by_id.load_many(list(summary.collection_ids))
-        return [Collection.from_model(c) for c in found if c is not None]
+    def collections(self, info: Info) -> list[Collection]:
+        def of(summary: models.ProductSummary | None) -> list[Collection]:
+            if summary is None:
+                return []
+            return then(
+                info.context.loaders.collection_by_id.now_many(list(summary.collection_ids)),
+                lambda found: [Collection.from_model(c) for c in found if c is not None],
+            )
+
+        return then(self._summary(info), of)
 
     @strawberry.field(description="Lowest and highest variant price in the requested currency.")
-    async def price_range(self, info: Info) -> PriceRange | None:
-        scope = await catalog_scope(info.context, info)
-        found = await info.context.loaders.price_range_by_product.load((self.pk, scope.currency))
-        if found is None:
-            return None
-        return PriceRange(
-            min=Money(amount=found.min_amount, currency=found.currency),
-            max=Money(amount=found.max_amount, currency=found.currency),
+    def price_range(self, info: Info) -> PriceRange | None:
+        def of(found: models.SummaryPrice | None) -> PriceRange | None:
+            if found is None:
+                return None
+            return PriceRange(
+                min=Money(amount=found.min_amount, currency=found.currency),
+                max=Money(amount=found.max_amount, currency=found.currency),
+            )
+
+        loader = info.context.loaders.price_range_by_product
+        return then(
+            then(scope_now(info.context, info), lambda scope: loader.now((self.pk, scope.currency))), of
         )
 
     @strawberry.field(description="Whether any variant can be bought now (a bundle: every part).")
-    async def available_for_sale(self, info: Info) -> bool:
-        summary = await self._summary(info)
-        return bool(summary and summary.in_stock)
+    def available_for_sale(self, info: Info) -> bool:
+        return then(self._summary(info), lambda summary: bool(summary and summary.in_stock))
 
     @strawberry.field(description="Average and count of approved reviews.")
-    async def rating(self, info: Info) -> ProductRating:
-        summary = await self._summary(info)
-        if summary is None:
-            return ProductRating(average=0.0, count=0)
-        return ProductRating(average=round(summary.rating_avg, 2), count=summary.rating_count)
+    def rating(self, info: Info) -> ProductRating:
+        def of(summary: models.ProductSummary | None) -> ProductRating:
+            if summary is None:
+                return ProductRating(average=0.0, count=0)
+            return ProductRating(average=round(summary.rating_avg, 2), count=summary.rating_count)
+
+        return then(self._summary(info), of)
 
     @strawberry.field(description="Approved reviews, newest first.")
     async def reviews(
@@ -531,7 +357,7 @@ class Product(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Product | None]:
-        found = await q.products_by_id(info.context, info, _ids(node_ids))
+        found = await q.products_by_id(info.context, info, node_uuids(node_ids))
         return [cls.from_model(p) if p else None for p in found]
 
 
@@ -567,7 +393,7 @@ class Review(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Review | None]:
-        found = await info.context.loaders.review_by_id.load_many(_ids(node_ids))
+        found = await info.context.loaders.review_by_id.load_many(node_uuids(node_ids))
         scope = await catalog_scope(info.context, info)
         return [
             cls.from_model(r)
@@ -578,10 +404,14 @@ class Review(relay.Node):
 
 
 __all__ = [
+    "JSON",
     "Attribute",
+    "AttributeKind",
     "Brand",
     "Category",
     "Collection",
+    "CollectionKind",
+    "Info",
     "Money",
     "PriceRange",
     "Product",
@@ -589,8 +419,10 @@ __all__ = [
     "ProductMedia",
     "ProductOption",
     "ProductRating",
+    "ProductStatus",
     "ProductType",
     "ProductVariant",
     "Review",
+    "ReviewStatus",
     "SelectedOption",
 ]
