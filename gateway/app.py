@@ -19,6 +19,7 @@ from gateway.cache.principals import PrincipalCache
 from gateway.cache.response_cache import ResponseCache
 from gateway.cache.subscriber import PurgeSubscriber
 from gateway.documents import DocumentPreparer, DocumentRegistry
+from gateway.gc_tuning import tune_for_serving
 from gateway.graphql_http import GraphQLHTTP
 from gateway.limits import CostBudget
 from gateway.logging import configure_logging
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Without the purge subscription the in-process tiers stay off (see gateway/cache/subscriber.py).
         state.subscriber.start()
+        tune_for_serving()
         try:
             yield
         finally:
