@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     response_cache_prefix: str = "stormcom:rc"
     response_cache_channel: str = "stormcom:cache:purge"
     # The in-process tier: a safety-net TTL, bounded by bytes and entries.
-    response_cache_memory_ttl_seconds: float = 30.0
+    response_cache_memory_ttl_seconds: float = 120.0
     response_cache_memory_max_bytes: int = 64 * 1024 * 1024
     response_cache_memory_max_entries: int = 10_000
     # Redis slow or down means no cache: a short timeout, then Redis is skipped for a while. Not shorter:

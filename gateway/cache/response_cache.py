@@ -190,7 +190,17 @@ class ResponseCache:
             elif fetched.locked:
                 await self._redis(self.tier.release(key.store_id, key.digest, token))
         if not stored:
-            # Not validated against the stamps (uncacheable, purged meanwhile, or Redis away): share nothing.
+            if (
+                fetched is None
+                and computed.cacheable
+                and self.subscribed
+                and self._local_state(key.store_id) == before
+            ):
+                # Redis is away, but this process saw no purge of the store while computing: the answer is
+                # as fresh as any a waiter would compute itself. Sharing it keeps a burst on a cold key from
+                # becoming one full execution per request exactly when Redis cannot help.
+                return computed.response, MISS, computed.response
+            # Not validated against the stamps (uncacheable, or purged meanwhile): share nothing.
             return computed.response, MISS, None
         self._remember(key, computed.response, before)
         return computed.response, MISS, computed.response

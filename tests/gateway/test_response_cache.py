@@ -4,6 +4,7 @@ the purge race, two processes kept coherent, single-flight, fail-open, the princ
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 from redis.asyncio import Redis
@@ -235,6 +236,21 @@ async def test_a_burst_on_a_cold_key_executes_once_per_process(
     assert shop_reads(seen) == 1
     assert sorted(r.headers["x-cache"] for r in burst) == ["HIT-MEMORY"] * 19 + ["MISS"]
     assert len({r.content for r in burst}) == 1
+
+
+async def test_a_burst_still_executes_once_while_the_breaker_skips_redis(
+    settings: Settings, make_store: MakeStore
+) -> None:
+    a = await make_store("a")
+    async with gateway(settings) as (client, state):
+        await persisted(client, a.storefront, headers={"accept-language": "en"})  # principal cached
+        # As after three timeouts in a row on a saturated loop: Redis skipped, the subscription still up.
+        state.cache._skip_redis_until = time.monotonic() + 60
+        with statements(state.db.primary, state.db.replica) as seen:
+            burst = await asyncio.gather(*(persisted(client, a.storefront) for _ in range(20)))
+
+    assert shop_reads(seen) == 1
+    assert sorted(r.headers["x-cache"] for r in burst) == ["HIT-MEMORY"] * 19 + ["MISS"]
 
 
 async def test_a_burst_across_processes_executes_once(settings: Settings, make_store: MakeStore) -> None:
