@@ -37,7 +37,7 @@ from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalog.models import Category, ProductStatus, ProductSummary, SummaryPrice
+from domain.catalog.models import Attribute, Category, ProductStatus, ProductSummary, SummaryPrice
 
 ps = ProductSummary.__table__
 sp = SummaryPrice.__table__.alias("sp")
@@ -303,10 +303,12 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
     values = func.unnest(ps.c.attribute_values).table_valued("val").render_derived()
     value = values.c.val
     filtered_codes = list(where.attributes)
+    # Only attributes the merchant marked filterable become facets (the same statement, no extra trip).
+    filterable = select(Attribute.code).where(Attribute.filterable.is_(True))
     unfiltered = (
         select(literal("attribute"), value, func.count())
         .select_from(ps.join(values, true()))
-        .where(*where.all())
+        .where(*where.all(), func.split_part(value, ":", 1).in_(filterable))
         .group_by(value)
     )
     for code in filtered_codes:

@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
-from domain.catalog.models import ProductStatus
+from domain.catalog.models import Attribute, ProductStatus
 from domain.catalog.search import (
     Listing,
     ProductFilter,
@@ -173,3 +174,16 @@ async def test_suggestions(shop) -> None:
         bn = await suggest(uow.session, store_id=store.id, locale="bn", query="পাট", first=5)
     assert [s.title for s in got][:1] == ["Sandal"]
     assert [s.title for s in bn] == ["পাটের ব্যাগ"]
+
+
+async def test_attributes_not_marked_filterable_are_not_facets(shop) -> None:
+    store, _, _, _ = shop
+    listing = Listing(store.id, "en", "BDT")
+    async with store.uow() as uow:
+        await uow.session.execute(update(Attribute).where(Attribute.code == "size").values(filterable=False))
+        await uow.commit()
+
+    async with store.uow(readonly=True) as uow:
+        f = await facet_counts(uow.session, listing)
+
+    assert {c for c, _, _ in f.attributes} == {"colour"}
