@@ -54,6 +54,7 @@ class VariantRecord:
     barcode: str | None = None
     inventory: int | None = None
     allow_backorder: bool = False
+    image: str | None = None
 
 
 @dataclass
@@ -189,6 +190,11 @@ class _Collector:
             record.inventory = 0
         record.allow_backorder = str(fields.get("policy") or "").strip().lower() == "continue"
         record.barcode = str(fields.get("barcode") or "").strip() or None
+        image = str(fields.get("image") or "").strip()
+        if image and not image.lower().startswith(("http://", "https://")):
+            self.issue(line, "Variant Image", "must be an http or https URL", product.handle)
+        elif image:
+            record.image = image
         self.skus[sku] = line
         product.variants.append(record)
 
@@ -276,6 +282,7 @@ def _csv_rows(collect: _Collector, product: ProductRecord, cell: dict[str, str],
             "qty": cell.get("Variant Inventory Qty"),
             "policy": cell.get("Variant Inventory Policy"),
             "barcode": cell.get("Variant Barcode"),
+            "image": cell.get("Variant Image"),
         }
         collect.variant(product, line, fields, values)
     if cell.get("Image Src"):
@@ -344,6 +351,7 @@ def _json_product(collect: _Collector, item: dict[str, Any], index: int, handle:
             "qty": variant.get("inventory_quantity"),
             "policy": "continue" if variant.get("allow_backorder") else "",
             "barcode": variant.get("barcode"),
+            "image": variant.get("image"),
         }
         collect.variant(product, index, fields, values)
     for image in item.get("images") or []:

@@ -3,7 +3,7 @@ mutations (so the same rules and the same events apply).
 
 CSV: Shopify's product columns — Handle, Title, Body (HTML), Vendor, Type, Tags, Published,
 Option1 Name / Option1 Value … Option3, Variant SKU, Variant Grams, Variant Price, Variant Compare At Price,
-Variant Barcode, Variant Inventory Qty, Variant Inventory Policy, Image Src, Image Position, Image Alt Text,
+Variant Barcode, Variant Inventory Qty, Variant Inventory Policy, Variant Image, Image Src, Image Position, Image Alt Text,
 Status, SEO Title, SEO Description, Product Category. Rows sharing a Handle are one product; its first row
 carries the product's fields, every row with an option value, SKU or price is a variant, every row with an
 Image Src adds an image.
@@ -16,7 +16,7 @@ JSON: `{"products": [...]}` (or a bare list) of
      "options": [{"name": "Size", "values": ["M", "L"]}] or ["Size"],
      "variants": [{"sku": "CP-M", "options": {"Size": "M"}, "price": "1500.00",
                    "compare_at_price": "1800.00", "grams": 300, "barcode": "", "inventory_quantity": 5,
-                   "allow_backorder": false}],
+                   "allow_backorder": false, "image": "https://…/cp-m.jpg"}],
      "images": [{"src": "https://…/front.jpg", "position": 1, "alt": "Front"}]}
 
 Prices are major units of the store's default currency ("500.00" BDT = 50000 poisha), converted exactly.
@@ -58,7 +58,7 @@ from domain.catalog.inputs import (
     VariantCreateInput,
     VariantFields,
 )
-from domain.catalog.models import Product, ProductStatus, ProductVariant
+from domain.catalog.models import Product, ProductMedia, ProductStatus, ProductVariant
 from domain.catalog.writes import affected_by_variant
 from domain.errors import DomainError, DomainErrors
 from domain.tenancy.services import current_store
@@ -182,6 +182,46 @@ async def _import_product(
                 uow, record, image.line, "Image Src", report, media.add_media(uow, product.id, data)
             )
         report.images += done is not None
+        if done is not None:
+            existing[image.src] = done  # a variant image is usually one of the product's images too
+    await _variant_images(uow, product, record, report, existing)
+
+
+async def _variant_images(
+    uow: UnitOfWork,
+    product: Product,
+    record: ProductRecord,
+    report: ImportReport,
+    existing: dict[str, ProductMedia],
+) -> None:
+    """Shopify's "Variant Image": the variant's own image, found by URL (re-import changes nothing)."""
+    wanted = {v.sku: v for v in record.variants if v.image}
+    if not wanted:
+        return
+    rows = await uow.session.execute(
+        select(ProductVariant.sku, ProductVariant.id).where(
+            ProductVariant.product_id == product.id, ProductVariant.sku.in_(list(wanted))
+        )
+    )
+    ids = {sku: variant_id for sku, variant_id in rows.all()}
+    for sku, variant in wanted.items():
+        variant_id, url = ids.get(sku), variant.image
+        if variant_id is None or url is None:
+            continue  # the variant itself failed and was reported
+        found = existing.get(url)
+        if found is not None and found.variant_id == variant_id:
+            continue
+        step = (
+            media.update_media(uow, found.id, MediaFields(variant_id=variant_id))
+            if found is not None
+            else media.add_media(
+                uow, product.id, MediaCreateInput(url=url, alt=record.title or "", variant_id=variant_id)
+            )
+        )
+        done = await _guarded(uow, record, variant.line, "Variant Image", report, step)
+        if done is not None:
+            existing[url] = done
+            report.images += found is None
 
 
 async def _guarded(

@@ -320,3 +320,30 @@ async def test_cli_imports_with_a_summary_and_exit_code(
     code, out = await run(str(good), "--store", "a", "--format", "csv", "--batch-size", "2")
     assert code == 1 and "3 products created" in out and "6 errors" in out
     assert await count(owner_engine, "products", a.id) == 4
+
+
+VARIANT_IMAGES = (
+    "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Image Src,Image Position,"
+    "Variant Image\n"
+    "tee,Tee,Colour,Red,TEE-R,5.00,https://cdn.example.com/red.jpg,1,https://cdn.example.com/red.jpg\n"
+    "tee,,,Blue,TEE-B,5.00,,,https://cdn.example.com/blue.jpg\n"
+    "tee,,,Green,TEE-G,5.00,,,ftp://cdn.example.com/green.jpg\n"
+)
+
+
+async def test_variant_images_are_linked_once(make_store: MakeStore, owner_engine: AsyncEngine) -> None:
+    a = await make_store("a")
+
+    first = await _import(a, VARIANT_IMAGES)
+    await _import(a, VARIANT_IMAGES)  # re-import changes nothing
+
+    assert _problems(first) == {(4, "Variant Image")}
+    rows = await fetch(
+        owner_engine,
+        "SELECT m.url, v.sku FROM product_media m LEFT JOIN product_variants v ON v.id = m.variant_id"
+        " ORDER BY m.url",
+    )
+    assert [(r["url"], r["sku"]) for r in rows] == [
+        ("https://cdn.example.com/blue.jpg", "TEE-B"),
+        ("https://cdn.example.com/red.jpg", "TEE-R"),  # the product image, now also the variant's
+    ]
