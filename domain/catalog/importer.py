@@ -3,7 +3,8 @@ mutations (so the same rules and the same events apply).
 
 CSV: Shopify's product columns — Handle, Title, Body (HTML), Vendor, Type, Tags, Published,
 Option1 Name / Option1 Value … Option3, Variant SKU, Variant Grams, Variant Price, Variant Compare At Price,
-Variant Barcode, Variant Inventory Qty, Variant Inventory Policy, Variant Image, Image Src, Image Position, Image Alt Text,
+Variant Barcode, Variant Inventory Qty, Variant Inventory Policy, Variant Image,
+Image Src, Image Position, Image Alt Text,
 Status, SEO Title, SEO Description, Product Category. Rows sharing a Handle are one product; its first row
 carries the product's fields, every row with an option value, SKU or price is a variant, every row with an
 Image Src adds an image.
