@@ -21,6 +21,7 @@ from domain.catalog.models import (
     ProductType,
     ProductVariant,
 )
+from domain.catalog.slugs import unique_slug
 from domain.catalog.writes import bundles_containing, flush_in_use, flush_unique, product_ids, require
 from domain.errors import DomainError
 from domain.text import slugify
@@ -31,22 +32,6 @@ _FALLBACK_SLUG = "product"
 
 def _product_event(uow: UnitOfWork, type_: str, product_id: uuid.UUID) -> None:
     uow.emit(type_, {"id": str(product_id), "product_ids": [str(product_id)]})
-
-
-async def _free_slug(uow: UnitOfWork, base: str, *, exclude: uuid.UUID | None = None) -> str:
-    """`base`, or `base-2`, `base-3`… : the first not taken in this store (for generated slugs only)."""
-    stmt = select(Product.slug).where(
-        (Product.slug == base) | Product.slug.like(base.replace("%", r"\%").replace("_", r"\_") + "-%")
-    )
-    if exclude is not None:
-        stmt = stmt.where(Product.id != exclude)
-    taken = set((await uow.session.scalars(stmt)).all())
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
 
 
 def _explicit_slug(raw: str) -> str:
@@ -92,7 +77,7 @@ async def create_product(uow: UnitOfWork, data: ProductCreateInput) -> Product:
     if data.slug:
         slug = _explicit_slug(data.slug)
     else:
-        slug = await _free_slug(uow, slugify(data.title, max_length=290) or _FALLBACK_SLUG)
+        slug = await unique_slug(uow, Product.slug, data.title, _FALLBACK_SLUG, max_length=290)
     product = Product(id=uuid.uuid4(), title=data.title, slug=slug, tags=[], description_html="")
     _apply(product, data)
     uow.session.add(product)
@@ -109,8 +94,9 @@ async def update_product(uow: UnitOfWork, product_id: uuid.UUID, data: ProductFi
         if data.slug:
             product.slug = _explicit_slug(data.slug)
         else:
-            base = slugify(product.title, max_length=290) or _FALLBACK_SLUG
-            product.slug = await _free_slug(uow, base, exclude=product.id)
+            product.slug = await unique_slug(
+                uow, Product.slug, product.title, _FALLBACK_SLUG, max_length=290, exclude=product.id
+            )
     await flush_unique(uow, CatalogErrorCode.DUPLICATE_SLUG, "another product has this slug", field="slug")
     _product_event(uow, events.PRODUCT_UPDATED, product.id)
     return product
