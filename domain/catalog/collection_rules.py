@@ -13,38 +13,37 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-FIELDS = {"tag", "brand", "category", "product_type", "title", "price"}
+from domain.catalog.collection_rule_validation import MATCHES, OPS_BY_FIELD
+
+FIELDS = set(OPS_BY_FIELD)
 OPS = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 ORDERED = {"lt", "lte", "gt", "gte"}
 
 
-def rule_errors(rule: Any) -> list[str]:
-    """Why a rule is malformed (empty when it is fine)."""
-    if not isinstance(rule, dict) or rule.get("match", "all") not in ("all", "any"):
-        return ["match must be all or any"]
+def _compilable(rule: Any) -> bool:
+    """Rules are checked where they are written (collection_rule_validation.validate_rules); this only
+    keeps a row that bypassed that check from reaching the SQL below, where a bad field or operator would
+    fail the whole refresh."""
+    if not isinstance(rule, dict) or rule.get("match", "all") not in MATCHES:
+        return False
     conditions = rule.get("conditions")
-    if not isinstance(conditions, list) or not conditions:
-        return ["conditions must be a non-empty list"]
-    errors = []
-    for i, c in enumerate(conditions):
-        if not isinstance(c, dict):
-            errors.append(f"conditions[{i}] must be an object")
-            continue
-        field, op = str(c.get("field", "")), c.get("op")
-        if field not in FIELDS and not (field.startswith("attribute:") and len(field) > 10):
-            errors.append(f"conditions[{i}].field {field!r} is unknown")
-        if op not in OPS and op != "contains":
-            errors.append(f"conditions[{i}].op {op!r} is unknown")
-        if "value" not in c:
-            errors.append(f"conditions[{i}].value is required")
-        if field == "price" and not isinstance(c.get("value"), int):
-            errors.append(f"conditions[{i}].value must be an integer amount in minor units")
-    return errors
+    return (
+        isinstance(conditions, list)
+        and bool(conditions)
+        and all(
+            isinstance(c, dict)
+            and "value" in c
+            and (c.get("field") in FIELDS or str(c.get("field", "")).startswith("attribute:"))
+            and (c.get("op") in OPS or c.get("op") == "contains")
+            and (c.get("field") != "price" or isinstance(c.get("value"), int))
+            for c in conditions
+        )
+    )
 
 
 def rules_sql(rule: dict[str, Any], params: dict[str, Any], *, prefix: str) -> str | None:
     """A boolean SQL expression for the rule (its values added to `params`), or None if it is malformed."""
-    if rule_errors(rule):
+    if not _compilable(rule):
         return None
     parts = []
     for i, c in enumerate(rule["conditions"]):
