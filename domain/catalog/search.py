@@ -234,13 +234,16 @@ def _ordering(listing: Listing) -> list[Any]:
     return [*keys, ps.c.product_id]
 
 
+async def _fuzzy_threshold(session: AsyncSession) -> None:
+    # A transaction-local setting: the `<%` operator (and its trigram index) reads it.
+    await session.execute(
+        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"), {"t": str(WORD_SIMILARITY)}
+    )
+
+
 async def _prepare(session: AsyncSession, listing: Listing) -> _Conditions:
     if listing.query:
-        # A transaction-local setting: the `<%` operator (and its trigram index) reads it.
-        await session.execute(
-            text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
-            {"t": str(WORD_SIMILARITY)},
-        )
+        await _fuzzy_threshold(session)
     return _Conditions(listing, await _category_path(session, listing))
 
 
@@ -359,9 +362,7 @@ async def suggest(
     q = query.strip()
     if not q:
         return []
-    await session.execute(
-        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"), {"t": str(WORD_SIMILARITY)}
-    )
+    await _fuzzy_threshold(session)
     prefix = ps.c.title.ilike(_escape_like(q) + "%", escape="\\")
     stmt = (
         select(ps.c.product_id, ps.c.title, ps.c.slug, ps.c.primary_image_url)
