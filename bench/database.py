@@ -54,7 +54,8 @@ async def prepare(settings: Settings) -> dict[str, Any]:
     return await seed(settings, {})
 
 
-CATALOG_DATABASE = "stormcom_bench_catalog"
+# Several checkouts on one machine each keep their own seeded catalog (seeding takes minutes).
+CATALOG_DATABASE = os.environ.get("STORMCOM_BENCH_CATALOG_DB", "stormcom_bench_catalog")
 
 
 async def prepare_catalog(settings: Settings, products: int) -> dict[str, Any]:
