@@ -22,6 +22,7 @@ from domain.catalog.models import (
     Translation,
     VariantPrice,
 )
+from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
@@ -37,6 +38,9 @@ __all__ = [
     "Category",
     "Collection",
     "CollectionProduct",
+    "Customer",
+    "CustomerGroup",
+    "CustomerGroupMember",
     "Membership",
     "Organization",
     "OutboxEvent",

@@ -15,21 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from domain.money import to_minor
 from domain.text import slugify
 
-# Minor units per major unit by ISO 4217 exponent; everything not listed has two decimals.
-_EXPONENTS = {
-    "BIF": 0,
-    "CLP": 0,
-    "JPY": 0,
-    "KRW": 0,
-    "VND": 0,
-    "BHD": 3,
-    "JOD": 3,
-    "KWD": 3,
-    "OMR": 3,
-    "TND": 3,
-}
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
 
@@ -89,22 +77,6 @@ class ParsedFile:
     products: list[ProductRecord]
     issues: list[ImportIssue]
     rows: int
-
-
-def to_minor(raw: str, currency: str) -> int:
-    """A major-unit amount ("500.00", "1,250.5") as integer minor units, exactly; ValueError if it has
-    more decimals than the currency or is negative."""
-    text = raw.strip().replace(",", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{raw!r} is not an amount") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{raw!r} is not an amount of at least 0")
-    minor = amount.scaleb(_EXPONENTS.get(currency, 2))
-    if minor != minor.to_integral_value():
-        raise ValueError(f"{raw!r} has more decimals than {currency} allows")
-    return int(minor)
 
 
 def _flag(raw: str | bool | None) -> bool | None:

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.catalog import categories
-from domain.catalog.import_formats import to_minor
 from domain.catalog.importer import ImportReport, import_catalog
+from domain.money import to_minor
 from domain.uow import UnitOfWork
 from gateway.settings import Settings
 from tests.fixtures.database import count, fetch
