@@ -26,6 +26,17 @@ from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
+from domain.pricing.models import (
+    CurrencyRate,
+    PriceList,
+    PriceListAudience,
+    PriceListPrice,
+    PriceTier,
+    PricingSettings,
+    ProductTaxClass,
+    TaxClass,
+    TaxRate,
+)
 from domain.tenancy.models import Membership, Organization, Store, User
 
 __all__ = [
@@ -38,6 +49,7 @@ __all__ = [
     "Category",
     "Collection",
     "CollectionProduct",
+    "CurrencyRate",
     "Customer",
     "CustomerGroup",
     "CustomerGroupMember",
@@ -46,12 +58,18 @@ __all__ = [
     "OutboxEvent",
     "Permission",
     "PersistedDocument",
+    "PriceList",
+    "PriceListAudience",
+    "PriceListPrice",
+    "PriceTier",
+    "PricingSettings",
     "ProcessedEvent",
     "Product",
     "ProductAttributeValue",
     "ProductMedia",
     "ProductOption",
     "ProductSummary",
+    "ProductTaxClass",
     "ProductType",
     "ProductVariant",
     "Review",
@@ -60,6 +78,8 @@ __all__ = [
     "StockLevel",
     "Store",
     "SummaryPrice",
+    "TaxClass",
+    "TaxRate",
     "Translation",
     "User",
     "VariantPrice",
