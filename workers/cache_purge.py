@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from domain.catalog import events as catalog
 from domain.events.envelope import EventEnvelope
+from domain.pricing import events as pricing
 from domain.uow import UnitOfWork
 from gateway.cache.redis_tier import publish_principals, purge_tags, stamps_ttl_ms
 from gateway.settings import Settings
@@ -23,7 +24,7 @@ from workers.handlers import PURGE_STAGE, consumers
 
 CONSUMER = "cache.purge"
 
-TAGGED_TYPES = (*catalog.ALL, "store.updated")
+TAGGED_TYPES = (*catalog.ALL, "store.updated", *pricing.PRICE_AFFECTING)
 # What a cached principal holds (revocation, scopes through its role) changes with these.
 PRINCIPAL_TYPES = ("api_token.revoked", "role.updated", "role.deleted")
 
@@ -54,7 +55,10 @@ async def purge(uow: UnitOfWork, event: EventEnvelope) -> None:
             redis, channel=settings.response_cache_channel, store_id=event.store_id, token_ids=tokens
         )
         return
-    tags = catalog.cache_tags(event.type, event.data)
+    if event.type in pricing.PRICE_AFFECTING:
+        tags = pricing.cache_tags(event.type, event.data, str(event.store_id))
+    else:
+        tags = catalog.cache_tags(event.type, event.data)
     if tags:
         await purge_tags(
             redis,

@@ -9,7 +9,8 @@ every consumer of the default stage, whatever the import order.
 from __future__ import annotations
 
 import workers.cache_purge
-import workers.catalog  # noqa: F401  (registers catalog.read_model)
+import workers.catalog  # registers catalog.read_model
+import workers.pricing  # noqa: F401  (registers pricing.read_model)
 from workers.handlers import consumers
 
 __all__ = ["consumers"]

@@ -14,6 +14,7 @@ from gateway.logging import configure_logging
 from gateway.settings import get_settings
 from workers import cache_purge
 from workers.context import WorkerState, worker_state
+from workers.pricing import sweep_price_schedules
 from workers.relay import relay_forever
 from workers.tasks import ensure_partitions, handle_event
 
@@ -40,7 +41,11 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 class WorkerSettings:
     functions: ClassVar[list[Any]] = [handle_event]
-    cron_jobs: ClassVar[list[Any]] = [cron(ensure_partitions, hour={3}, minute={0}, run_at_startup=True)]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(ensure_partitions, hour={3}, minute={0}, run_at_startup=True),
+        # Every minute: a scheduled sale shows on listings within a minute of its start or end.
+        cron(sweep_price_schedules, second={0}, run_at_startup=True),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     queue_name = _settings.arq_queue

@@ -1,7 +1,8 @@
 """The product read model: `product_summaries` (one row per product and store locale) and
 `product_summary_prices` (min/max variant price per currency), rebuilt set-wise for a batch of products.
 
-A batch costs a constant number of statements whatever its size: prices, summaries (upsert, so the
+A batch costs a constant number of statements whatever its size: prices (through the pricing entry
+point), summaries (upsert, so the
 sales counter kept by orders survives), rule-based collection membership, and removal of rows whose
 product or locale is gone.
 """
@@ -11,11 +12,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import BigInteger, String, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 from domain.catalog import events
 from domain.catalog.collection_rules import rules_sql
+from domain.pricing.engine import price_in_every_currency
 from domain.uow import UnitOfWork
 
 _IDS = bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))
@@ -24,17 +26,28 @@ _DELETE_PRICES = text(
     "DELETE FROM product_summary_prices WHERE store_id = :store AND product_id = ANY(:ids)"
 ).bindparams(_IDS)
 
+_VARIANTS = text(
+    """
+    SELECT v.id, v.product_id FROM product_variants v
+    JOIN products p ON p.id = v.product_id AND p.store_id = :store
+    WHERE v.store_id = :store AND v.product_id = ANY(:ids)
+    """
+).bindparams(_IDS)
+
+# The ranges are what the pricing entry point answers for the anonymous shopper, one unit, now: the
+# default list, public lists whose schedule is on, and conversions (domain.pricing.engine).
 _INSERT_PRICES = text(
     """
     INSERT INTO product_summary_prices (store_id, product_id, currency, min_amount, max_amount)
-    SELECT :store, v.product_id, vp.currency, min(vp.amount), max(vp.amount)
-    FROM product_variants v
-    JOIN variant_prices vp ON vp.variant_id = v.id AND vp.store_id = :store
-    JOIN products p ON p.id = v.product_id AND p.store_id = :store
-    WHERE v.store_id = :store AND v.product_id = ANY(:ids)
-    GROUP BY v.product_id, vp.currency
+    SELECT :store, r.product_id, r.currency, min(r.amount), max(r.amount)
+    FROM unnest(:products, :currencies, :amounts) AS r(product_id, currency, amount)
+    GROUP BY r.product_id, r.currency
     """
-).bindparams(_IDS)
+).bindparams(
+    bindparam("products", type_=ARRAY(UUID(as_uuid=True))),
+    bindparam("currencies", type_=ARRAY(String())),
+    bindparam("amounts", type_=ARRAY(BigInteger())),
+)
 
 # Stock of a variant: unlimited when it does not track inventory or allows backorder, else the sum of
 # what each location has free (a location in deficit does not eat another's stock).
@@ -195,13 +208,31 @@ async def refresh_products(uow: UnitOfWork, product_ids: list[uuid.UUID]) -> int
     params: dict[str, Any] = {"store": uow.store_id, "ids": ids}
     await session.execute(_LOCK_PRODUCTS, params)
     await session.execute(_DELETE_PRICES, params)
-    await session.execute(_INSERT_PRICES, params)
+    await _insert_prices(uow, ids)
     written = {r[0] for r in (await session.execute(_UPSERT_SUMMARIES, params)).all()}
     await session.execute(_DELETE_STALE, params)
     rules = [(r.id, r.rules) for r in (await session.execute(_RULE_COLLECTIONS, {"store": uow.store_id}))]
     if rules and written:
         await _apply_rule_collections(uow, ids, rules)
     return len(written)
+
+
+async def _insert_prices(uow: UnitOfWork, ids: list[uuid.UUID]) -> None:
+    session = uow.session
+    owner = {
+        r.id: r.product_id for r in await session.execute(_VARIANTS, {"store": uow.store_id, "ids": ids})
+    }
+    quotes = await price_in_every_currency(session, uow.store_id, sorted(owner), at=uow.clock())
+    if quotes:
+        await session.execute(
+            _INSERT_PRICES,
+            {
+                "store": uow.store_id,
+                "products": [owner[r.variant_id] for r in quotes],
+                "currencies": [r.unit.currency for r in quotes],
+                "amounts": [r.unit.amount for r in quotes],
+            },
+        )
 
 
 async def _apply_rule_collections(

@@ -100,15 +100,54 @@ async def price_many(
     be converted to it."""
     if not requests:
         return []
+    ctx, found, taxes, where = await _load(
+        session, store_id, {r.variant_id for r in requests}, at=at, audience=audience, region=region
+    )
+    return [_resolve(ctx, r, found.get(r.variant_id, []), taxes.get(r.variant_id), where) for r in requests]
+
+
+async def price_in_every_currency(
+    session: AsyncSession,
+    store_id: uuid.UUID,
+    variant_ids: Sequence[uuid.UUID],
+    *,
+    at: datetime,
+    audience: Audience = ANONYMOUS,
+) -> list[PriceResult]:
+    """The quantity-1 price of each variant in each currency the store sells in (where it has one):
+    what the read model's price ranges hold. The same three statements as `price_many`."""
+    if not variant_ids:
+        return []
+    ctx, found, taxes, where = await _load(session, store_id, set(variant_ids), at=at, audience=audience)
+    # The store's currencies, and any other a price was entered in (before the store dropped it).
+    explicit = {c for lists in found.values() for entry in lists for c in entry.base}
+    currencies = sorted(set(ctx.currencies) | explicit)
+    results = (
+        _resolve(ctx, PriceRequest(vid, 1, currency), found.get(vid, []), taxes.get(vid), where)
+        for vid in variant_ids
+        for currency in currencies
+    )
+    return [r for r in results if r is not None]
+
+
+async def _load(
+    session: AsyncSession,
+    store_id: uuid.UUID,
+    variant_ids: set[uuid.UUID],
+    *,
+    at: datetime,
+    audience: Audience,
+    region: Region | None = None,
+) -> tuple[q.StoreContext, dict[uuid.UUID, list[q.ListPrices]], dict[uuid.UUID, q.TaxInfo], Region]:
     ctx = await q.store_context(session, store_id, audience.customer_id)
-    variant_ids = sorted({r.variant_id for r in requests})
+    ids = sorted(variant_ids)
     groups = sorted(ctx.groups | audience.group_ids)
     found = await q.candidates(
-        session, store_id, variant_ids, at=at, groups=groups, segments=sorted(audience.segment_ids)
+        session, store_id, ids, at=at, groups=groups, segments=sorted(audience.segment_ids)
     )
     where = region or Region(ctx.tax_country, ctx.tax_division)
-    taxes = await q.tax_info(session, store_id, variant_ids, country=where.country, division=where.division)
-    return [_resolve(ctx, r, found.get(r.variant_id, []), taxes.get(r.variant_id), where) for r in requests]
+    taxes = await q.tax_info(session, store_id, ids, country=where.country, division=where.division)
+    return ctx, found, taxes, where
 
 
 async def price(
