@@ -20,7 +20,8 @@ from domain.catalog import models as catalog
 from domain.catalog import queries as catalog_queries
 from domain.documents import queries as document_queries
 from domain.documents.models import PersistedDocument
-from resolvers.catalog.prefetch import read_products
+from domain.pricing.engine import PriceResult
+from resolvers.catalog.prefetch import read_products, storefront_quotes
 
 if TYPE_CHECKING:
     from resolvers.context import Context
@@ -149,6 +150,21 @@ class PricesByVariantLoader(_ByVariant[list[catalog.VariantPrice]]):
     fetch = staticmethod(catalog_queries.prices_by_variant)
 
 
+class QuoteByVariantLoader(_TaggedLoader[tuple[uuid.UUID, str], PriceResult | None]):
+    """The anonymous shopper's price of one unit now, by (variant id, currency): the pricing entry point,
+    which the read model's price ranges also use."""
+
+    def tags(self, keys: Sequence[tuple[uuid.UUID, str]], values: list[PriceResult | None]) -> set[str]:
+        # As prices: events name the products; store-wide pricing changes purge the store's tag.
+        return set()
+
+    async def batch_load_fn(self, keys: Sequence[tuple[uuid.UUID, str]]) -> list[PriceResult | None]:
+        async with self.context.read_uow() as uow:
+            values = await storefront_quotes(uow.session, uow.store_id, keys)
+        self.ready.update(zip(keys, values, strict=True))
+        return values
+
+
 class StockByVariantLoader(_ByVariant[catalog_queries.Stock]):
     fetch = staticmethod(catalog_queries.stock_by_variant)
 
@@ -246,6 +262,7 @@ class Loaders:
         self.price_range_by_product = PriceRangeByProductLoader(context)
         self.reviews_by_product = ReviewsByProductLoader(context)
         self.prices_by_variant = PricesByVariantLoader(context)
+        self.quote_by_variant = QuoteByVariantLoader(context)
         self.stock_by_variant = StockByVariantLoader(context)
         self.variant_by_id = VariantByIdLoader(context)
         self.media_by_id = MediaByIdLoader(context)

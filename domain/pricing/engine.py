@@ -13,7 +13,7 @@ Rules, in order:
 5. Tax: the variant's product class (else the store's default class) at the region's rate; prices are
    taken as tax-inclusive or exclusive per the store's setting.
 
-Three statements whatever the number of variants (`domain.pricing.queries`).
+One statement whatever the number of variants (`domain.pricing.queries`).
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ async def price_many(
     ctx, found, taxes, where = await _load(
         session, store_id, {r.variant_id for r in requests}, at=at, audience=audience, region=region
     )
+    if ctx is None:
+        return [None] * len(requests)
     return [_resolve(ctx, r, found.get(r.variant_id, []), taxes.get(r.variant_id), where) for r in requests]
 
 
@@ -115,10 +117,12 @@ async def price_in_every_currency(
     audience: Audience = ANONYMOUS,
 ) -> list[PriceResult]:
     """The quantity-1 price of each variant in each currency the store sells in (where it has one):
-    what the read model's price ranges hold. The same three statements as `price_many`."""
+    what the read model's price ranges hold. The same one statement as `price_many`."""
     if not variant_ids:
         return []
     ctx, found, taxes, where = await _load(session, store_id, set(variant_ids), at=at, audience=audience)
+    if ctx is None:
+        return []
     # The store's currencies, and any other a price was entered in (before the store dropped it).
     explicit = {c for lists in found.values() for entry in lists for c in entry.base}
     currencies = sorted(set(ctx.currencies) | explicit)
@@ -138,29 +142,21 @@ async def _load(
     at: datetime,
     audience: Audience,
     region: Region | None = None,
-) -> tuple[q.StoreContext, dict[uuid.UUID, list[q.ListPrices]], dict[uuid.UUID, q.TaxInfo], Region]:
-    ctx = await q.store_context(session, store_id, audience.customer_id)
-    ids = sorted(variant_ids)
-    groups = sorted(ctx.groups | audience.group_ids)
-    found = await q.candidates(
-        session, store_id, ids, at=at, groups=groups, segments=sorted(audience.segment_ids)
+) -> tuple[q.StoreContext | None, dict[uuid.UUID, list[q.ListPrices]], dict[uuid.UUID, q.TaxInfo], Region]:
+    loaded = await q.load(
+        session,
+        store_id,
+        sorted(variant_ids),
+        at=at,
+        customer_id=audience.customer_id,
+        groups=sorted(audience.group_ids),
+        segments=sorted(audience.segment_ids),
+        country=region.country if region else None,
+        division=region.division if region else None,
     )
-    where = region or Region(ctx.tax_country, ctx.tax_division)
-    taxes = await q.tax_info(session, store_id, ids, country=where.country, division=where.division)
-    return ctx, found, taxes, where
-
-
-async def price(
-    session: AsyncSession,
-    store_id: uuid.UUID,
-    request: PriceRequest,
-    *,
-    at: datetime,
-    audience: Audience = ANONYMOUS,
-    region: Region | None = None,
-) -> PriceResult | None:
-    (result,) = await price_many(session, store_id, [request], at=at, audience=audience, region=region)
-    return result
+    ctx = loaded.context
+    where = region or (Region(ctx.tax_country, ctx.tax_division) if ctx else Region("BD"))
+    return ctx, loaded.lists, loaded.taxes, where
 
 
 def _ordered(lists: list[q.ListPrices]) -> list[q.ListPrices]:

@@ -1,5 +1,6 @@
-"""Batch reads of the pricing engine: three statements for any number of variants (store context, every
-candidate price and tier, the tax rate of each variant), each with the store id explicit."""
+"""The pricing engine's one batch read: for any number of variants, a single statement returns every
+candidate price and tier of the lists that apply, each row carrying the store's pricing context (default
+currency, settings, rates) and the variant's tax rate for the region. The store id is explicit."""
 
 from __future__ import annotations
 
@@ -14,32 +15,30 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-_IDS = bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))
-_GROUPS = bindparam("groups", type_=ARRAY(UUID(as_uuid=True)))
-_SEGMENTS = bindparam("segments", type_=ARRAY(UUID(as_uuid=True)))
-
-_CONTEXT = text(
+# ctx: the store's pricing context; the customer's groups join the groups given.
+# lists: the default list, and every active list whose schedule covers `at` and that is for everybody
+#   (no audience rows) or for one of the audience's groups or segments. The default list's prices are
+#   catalog's variant_prices; a store may not have its default row yet (its tiers need it, its prices not).
+# tax: a variant's class is its product's, else the store's default class; a division's rate beats its
+#   country's; the region is the one asked for, else the store's.
+_LOAD = text(
     """
-    SELECT s.default_currency, s.currencies,
-           coalesce(ps.prices_include_tax, true) AS prices_include_tax,
-           coalesce(ps.tax_country, 'BD') AS tax_country, ps.tax_division,
-           coalesce(ps.rounding_steps, '{}'::jsonb) AS rounding_steps,
-           (SELECT coalesce(jsonb_object_agg(r.currency, r.rate::text), '{}'::jsonb)
-              FROM currency_rates r WHERE r.store_id = :store) AS rates,
-           (SELECT coalesce(array_agg(m.group_id), '{}')
-              FROM customer_group_members m
-             WHERE m.store_id = :store AND m.customer_id = CAST(:customer AS uuid)) AS groups
-    FROM stores s LEFT JOIN pricing_settings ps ON ps.store_id = s.id
-    WHERE s.id = :store
-    """
-)
-
-# Lists that apply to the audience at the time: the default list, every active list whose schedule covers
-# `at` and that is for everybody (no audience rows) or for one of the audience's groups or segments.
-# The default list's prices are catalog's variant_prices; a store may not have its default row yet.
-_CANDIDATES = text(
-    """
-    WITH lists AS (
+    WITH ctx AS (
+        SELECT s.default_currency, s.currencies,
+               coalesce(ps.prices_include_tax, true) AS prices_include_tax,
+               coalesce(CAST(:country AS text), ps.tax_country, 'BD') AS tax_country,
+               CASE WHEN CAST(:country AS text) IS NULL THEN ps.tax_division
+                    ELSE CAST(:division AS text) END AS tax_division,
+               coalesce(ps.rounding_steps, '{}'::jsonb) AS rounding_steps,
+               (SELECT coalesce(jsonb_object_agg(r.currency, r.rate::text), '{}'::jsonb)
+                  FROM currency_rates r WHERE r.store_id = :store) AS rates,
+               :groups || ARRAY(
+                   SELECT m.group_id FROM customer_group_members m
+                   WHERE m.store_id = :store AND m.customer_id = CAST(:customer AS uuid)) AS groups
+        FROM stores s LEFT JOIN pricing_settings ps ON ps.store_id = s.id
+        WHERE s.id = :store
+    ),
+    lists AS (
         SELECT l.id, l.code, l.name, l.is_default, l.priority, l.starts_at, l.ends_at
         FROM price_lists l
         WHERE l.store_id = :store AND (l.is_default OR (
@@ -49,44 +48,49 @@ _CANDIDATES = text(
                              WHERE a.store_id = :store AND a.price_list_id = l.id)
                  OR EXISTS (SELECT 1 FROM price_list_audiences a
                             WHERE a.store_id = :store AND a.price_list_id = l.id
-                              AND (a.customer_group_id = ANY(:groups) OR a.segment_id = ANY(:segments))))))
+                              AND (a.customer_group_id IN (SELECT unnest(groups) FROM ctx)
+                                   OR a.segment_id = ANY(:segments))))))
+    ),
+    cand AS (
+        SELECT l.id AS list_id, l.code, l.name, false AS is_default, l.priority, l.starts_at, l.ends_at,
+               p.variant_id, p.currency, 1 AS min_quantity, p.amount, p.compare_at_amount
+        FROM price_list_prices p JOIN lists l ON l.id = p.price_list_id AND NOT l.is_default
+        WHERE p.store_id = :store AND p.variant_id = ANY(:ids)
+        UNION ALL
+        SELECT d.id, coalesce(d.code, 'default'), coalesce(d.name, 'Default'), true, 0,
+               CAST(NULL AS timestamptz), CAST(NULL AS timestamptz),
+               vp.variant_id, vp.currency, 1, vp.amount, vp.compare_at_amount
+        FROM variant_prices vp LEFT JOIN lists d ON d.is_default
+        WHERE vp.store_id = :store AND vp.variant_id = ANY(:ids)
+        UNION ALL
+        SELECT l.id, l.code, l.name, l.is_default, l.priority, l.starts_at, l.ends_at,
+               t.variant_id, t.currency, t.min_quantity, t.amount, NULL
+        FROM price_tiers t JOIN lists l ON l.id = t.price_list_id
+        WHERE t.store_id = :store AND t.variant_id = ANY(:ids)
+    ),
+    tax AS (
+        SELECT v.id AS variant_id, tc.code AS tax_class, tr.percent
+        FROM product_variants v
+        LEFT JOIN product_tax_classes ptc ON ptc.store_id = :store AND ptc.product_id = v.product_id
+        LEFT JOIN tax_classes tc ON tc.store_id = :store
+             AND tc.id = coalesce(ptc.tax_class_id,
+                                  (SELECT id FROM tax_classes WHERE store_id = :store AND is_default))
+        LEFT JOIN LATERAL (
+            SELECT r.percent FROM tax_rates r, ctx
+            WHERE r.store_id = :store AND r.tax_class_id = tc.id AND r.country = ctx.tax_country
+              AND (r.division IS NULL OR r.division = ctx.tax_division)
+            ORDER BY r.division IS NULL LIMIT 1
+        ) tr ON true
+        WHERE v.store_id = :store AND v.id = ANY(:ids)
     )
-    SELECT l.id AS list_id, l.code, l.name, false AS is_default, l.priority, l.starts_at, l.ends_at,
-           p.variant_id, p.currency, 1 AS min_quantity, p.amount, p.compare_at_amount
-    FROM price_list_prices p JOIN lists l ON l.id = p.price_list_id AND NOT l.is_default
-    WHERE p.store_id = :store AND p.variant_id = ANY(:ids)
-    UNION ALL
-    SELECT d.id, coalesce(d.code, 'default'), coalesce(d.name, 'Default'), true, 0, NULL, NULL,
-           vp.variant_id, vp.currency, 1, vp.amount, vp.compare_at_amount
-    FROM variant_prices vp LEFT JOIN lists d ON d.is_default
-    WHERE vp.store_id = :store AND vp.variant_id = ANY(:ids)
-    UNION ALL
-    SELECT l.id, l.code, l.name, l.is_default, l.priority, l.starts_at, l.ends_at,
-           t.variant_id, t.currency, t.min_quantity, t.amount, NULL
-    FROM price_tiers t JOIN lists l ON l.id = t.price_list_id
-    WHERE t.store_id = :store AND t.variant_id = ANY(:ids)
+    SELECT cand.*, ctx.*, tax.tax_class, tax.percent
+    FROM cand CROSS JOIN ctx LEFT JOIN tax ON tax.variant_id = cand.variant_id
     """
-).bindparams(_IDS, _GROUPS, _SEGMENTS)
-
-# A variant's tax class is its product's, else the store's default class; a division's rate beats its
-# country's.
-_TAX = text(
-    """
-    SELECT v.id AS variant_id, tc.code AS tax_class, tr.percent
-    FROM product_variants v
-    LEFT JOIN product_tax_classes ptc ON ptc.store_id = :store AND ptc.product_id = v.product_id
-    LEFT JOIN tax_classes tc ON tc.store_id = :store
-         AND tc.id = coalesce(ptc.tax_class_id,
-                              (SELECT id FROM tax_classes WHERE store_id = :store AND is_default))
-    LEFT JOIN LATERAL (
-        SELECT r.percent FROM tax_rates r
-        WHERE r.store_id = :store AND r.tax_class_id = tc.id AND r.country = :country
-          AND (r.division IS NULL OR r.division = :division)
-        ORDER BY r.division IS NULL LIMIT 1
-    ) tr ON true
-    WHERE v.store_id = :store AND v.id = ANY(:ids)
-    """
-).bindparams(_IDS)
+).bindparams(
+    bindparam("ids", type_=ARRAY(UUID(as_uuid=True))),
+    bindparam("groups", type_=ARRAY(UUID(as_uuid=True))),
+    bindparam("segments", type_=ARRAY(UUID(as_uuid=True))),
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,6 @@ class StoreContext:
     tax_division: str | None
     rounding_steps: dict[str, int]
     rates: dict[str, Decimal]
-    groups: frozenset[uuid.UUID]
 
 
 @dataclass
@@ -122,45 +125,53 @@ class TaxInfo:
     percent: Decimal
 
 
-async def store_context(
-    session: AsyncSession, store_id: uuid.UUID, customer_id: uuid.UUID | None
-) -> StoreContext:
-    row = (
-        await session.execute(
-            _CONTEXT, {"store": store_id, "customer": str(customer_id) if customer_id else None}
-        )
-    ).one()
-    return StoreContext(
-        default_currency=row.default_currency,
-        currencies=list(row.currencies),
-        prices_include_tax=row.prices_include_tax,
-        tax_country=row.tax_country,
-        tax_division=row.tax_division,
-        rounding_steps={str(k): int(v) for k, v in row.rounding_steps.items()},
-        rates={str(k): Decimal(v) for k, v in row.rates.items()},
-        groups=frozenset(row.groups),
-    )
+@dataclass
+class Loaded:
+    """None context: none of the variants has a price anywhere (nothing else is needed then)."""
+
+    context: StoreContext | None = None
+    lists: dict[uuid.UUID, list[ListPrices]] = field(default_factory=dict)
+    taxes: dict[uuid.UUID, TaxInfo] = field(default_factory=dict)
 
 
-async def candidates(
+async def load(
     session: AsyncSession,
     store_id: uuid.UUID,
     variant_ids: Sequence[uuid.UUID],
     *,
     at: datetime,
+    customer_id: uuid.UUID | None,
     groups: Sequence[uuid.UUID],
     segments: Sequence[uuid.UUID],
-) -> dict[uuid.UUID, list[ListPrices]]:
-    """Per variant, every applicable list's prices and tiers."""
+    country: str | None,
+    division: str | None,
+) -> Loaded:
     params: dict[str, Any] = {
         "store": store_id,
         "ids": list(variant_ids),
         "at": at,
+        "customer": str(customer_id) if customer_id else None,
         "groups": list(groups),
         "segments": list(segments),
+        "country": country,
+        "division": division,
     }
+    out = Loaded()
     found: dict[uuid.UUID, dict[Any, ListPrices]] = {}
-    for r in await session.execute(_CANDIDATES, params):
+    for r in await session.execute(_LOAD, params):
+        if out.context is None:
+            out.context = StoreContext(
+                default_currency=r.default_currency,
+                currencies=list(r.currencies),
+                prices_include_tax=r.prices_include_tax,
+                tax_country=r.tax_country,
+                tax_division=r.tax_division,
+                rounding_steps={str(k): int(v) for k, v in r.rounding_steps.items()},
+                rates={str(k): Decimal(v) for k, v in r.rates.items()},
+            )
+        out.taxes[r.variant_id] = TaxInfo(
+            r.tax_class, Decimal(r.percent) if r.percent is not None else Decimal(0)
+        )
         key = "default" if r.is_default else r.list_id
         lists = found.setdefault(r.variant_id, {})
         entry = lists.get(key)
@@ -178,19 +189,5 @@ async def candidates(
             entry.base[r.currency] = (int(r.amount), r.compare_at_amount)
         else:
             entry.tiers.setdefault(r.currency, []).append((r.min_quantity, int(r.amount)))
-    return {vid: list(lists.values()) for vid, lists in found.items()}
-
-
-async def tax_info(
-    session: AsyncSession,
-    store_id: uuid.UUID,
-    variant_ids: Sequence[uuid.UUID],
-    *,
-    country: str,
-    division: str | None,
-) -> dict[uuid.UUID, TaxInfo]:
-    params = {"store": store_id, "ids": list(variant_ids), "country": country, "division": division}
-    return {
-        r.variant_id: TaxInfo(r.tax_class, Decimal(r.percent) if r.percent is not None else Decimal(0))
-        for r in await session.execute(_TAX, params)
-    }
+    out.lists = {vid: list(lists.values()) for vid, lists in found.items()}
+    return out

@@ -17,10 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog import models as m
 from domain.catalog import queries as q
+from domain.db import utcnow
+from domain.pricing.engine import PriceRequest, PriceResult, price_many
 from resolvers.catalog.scope import CatalogScope
 from resolvers.context import Context
 
-_VARIANT_PRICES = frozenset({"price", "compareAtPrice", "prices"})
+_VARIANT_PRICES = frozenset({"prices"})
+_VARIANT_QUOTES = frozenset({"price", "compareAtPrice", "priceExcludingTax", "priceIncludingTax"})
 _SUMMARY = frozenset({"availableForSale", "rating", "collections"})
 
 
@@ -66,6 +69,10 @@ async def read_page(
         if vids and wants.variant & _VARIANT_PRICES:
             prices = await q.prices_by_variant(session, vids)
             loaders.prices_by_variant.prime_many(zip(vids, prices, strict=True))
+        if vids and wants.variant & _VARIANT_QUOTES:
+            keys = [(v, scope.currency) for v in vids]
+            quotes = await storefront_quotes(session, scope.store_id, keys)
+            loaders.quote_by_variant.prime_many(zip(keys, quotes, strict=True))
         if vids and "availableForSale" in wants.variant:
             stock = await q.stock_by_variant(session, vids)
             loaders.stock_by_variant.prime_many(zip(vids, stock, strict=True))
@@ -94,6 +101,15 @@ async def read_page(
         ranges = await q.price_ranges(session, keys)
         loaders.price_range_by_product.prime_many(zip(keys, ranges, strict=True))
     return products
+
+
+async def storefront_quotes(
+    session: AsyncSession, store_id: uuid.UUID, keys: Sequence[tuple[uuid.UUID, str]]
+) -> list[PriceResult | None]:
+    """What the storefront shows: one unit, for the anonymous shopper, now (a scheduled sale's start or
+    end purges cached answers through the schedule sweep's event)."""
+    requests = [PriceRequest(variant_id, 1, currency) for variant_id, currency in keys]
+    return await price_many(session, store_id, requests, at=utcnow())
 
 
 async def _brands(ctx: Context, session: AsyncSession, ids: set[uuid.UUID]) -> None:

@@ -15,6 +15,7 @@ import strawberry
 from strawberry import relay
 
 from domain.catalog import models
+from domain.pricing.engine import PriceResult
 from resolvers.catalog import queries as q
 from resolvers.catalog.scope import CatalogScope, catalog_scope, scope_now
 from resolvers.ready import then
@@ -130,25 +131,34 @@ class ProductVariant(relay.Node):
     def title(self, info: Info) -> str:
         return localized(info, "variant", self.pk, "title", self.base_title)
 
-    def _price(self, info: Info) -> models.VariantPrice | None:
-        def pick(scope: CatalogScope) -> models.VariantPrice | None:
-            return then(
-                info.context.loaders.prices_by_variant.now(self.pk),
-                lambda prices: next((p for p in prices if p.currency == scope.currency), None),
-            )
+    def _quote(self, info: Info) -> PriceResult | None:
+        def pick(scope: CatalogScope) -> PriceResult | None:
+            return then(info.context.loaders.quote_by_variant.now((self.pk, scope.currency)), lambda q: q)
 
         return then(scope_now(info.context, info), pick)
 
-    @strawberry.field(description="Price in the requested currency; null if the variant has none in it.")
+    @strawberry.field(
+        description="Price of one unit in the requested currency, from the pricing rules (price lists, "
+        "scheduled sales, conversion); null if the variant has none in it. Tax-inclusive or not as the "
+        "store enters prices."
+    )
     def price(self, info: Info) -> Money | None:
-        return then(self._price(info), lambda found: _money(found.amount, found.currency) if found else None)
+        return then(self._quote(info), lambda q: _money(q.unit.amount, q.unit.currency) if q else None)
 
     @strawberry.field(description="The price before a discount (struck through), in the requested currency.")
     def compare_at_price(self, info: Info) -> Money | None:
         return then(
-            self._price(info),
-            lambda found: _money(found.compare_at_amount, found.currency) if found else None,
+            self._quote(info),
+            lambda q: _money(q.compare_at.amount, q.compare_at.currency) if q and q.compare_at else None,
         )
+
+    @strawberry.field(description="The price of one unit with tax included.")
+    def price_including_tax(self, info: Info) -> Money | None:
+        return then(self._quote(info), lambda q: _money(q.tax.unit.gross, q.unit.currency) if q else None)
+
+    @strawberry.field(description="The price of one unit without tax.")
+    def price_excluding_tax(self, info: Info) -> Money | None:
+        return then(self._quote(info), lambda q: _money(q.tax.unit.net, q.unit.currency) if q else None)
 
     @strawberry.field(description="Every price of the variant, one per currency.")
     def prices(self, info: Info) -> list[Money]:
