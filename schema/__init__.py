@@ -14,13 +14,15 @@ from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import Subscription
+from schema.pricing.mutations import CustomerMutation, PricingMutation
+from schema.pricing.queries import PricingQuery
 from schema.relay_utils import UnknownTypeIsNull
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
+class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery, PricingQuery):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
         extensions=[UnknownTypeIsNull()],
@@ -29,7 +31,13 @@ class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, Au
 
 @strawberry.type(description="Everything a client can change. Expected failures come back in `errors`.")
 class Mutation(
-    ShopMutation, AccessMutation, DocumentMutation, CatalogProductMutation, CatalogTaxonomyMutation
+    ShopMutation,
+    AccessMutation,
+    DocumentMutation,
+    CatalogProductMutation,
+    CatalogTaxonomyMutation,
+    PricingMutation,
+    CustomerMutation,
 ):
     pass
 

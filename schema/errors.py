@@ -11,6 +11,7 @@ import strawberry
 from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
+from domain.pricing.errors import PricingErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from resolvers.errors import UserError
 
@@ -25,6 +26,9 @@ DocumentErrorCodeEnum = strawberry.enum(
 )
 CatalogErrorCodeEnum = strawberry.enum(
     CatalogErrorCode, name="CatalogErrorCode", description="Catalog errors."
+)
+PricingErrorCodeEnum = strawberry.enum(
+    PricingErrorCode, name="PricingErrorCode", description="Pricing, tax and customer group errors."
 )
 
 T = TypeVar("T")
@@ -71,6 +75,15 @@ class CatalogError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: CatalogErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a pricing, tax or customer mutation changed nothing.")
+class PricingError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: PricingErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

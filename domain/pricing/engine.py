@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.money import Money, convert
 from domain.pricing import queries as q
+from domain.pricing.support import default_list_id
 from domain.pricing.tax_math import LineTax, split
 
 
@@ -108,6 +109,20 @@ async def price_many(
     return [_resolve(ctx, r, found.get(r.variant_id, []), taxes.get(r.variant_id), where) for r in requests]
 
 
+async def price(
+    session: AsyncSession,
+    store_id: uuid.UUID,
+    request: PriceRequest,
+    *,
+    at: datetime,
+    audience: Audience = ANONYMOUS,
+    region: Region | None = None,
+) -> PriceResult | None:
+    """`price_many` for one request."""
+    (result,) = await price_many(session, store_id, [request], at=at, audience=audience, region=region)
+    return result
+
+
 async def price_in_every_currency(
     session: AsyncSession,
     store_id: uuid.UUID,
@@ -155,6 +170,11 @@ async def _load(
         division=region.division if region else None,
     )
     ctx = loaded.context
+    default_id = default_list_id(store_id)
+    for lists in loaded.lists.values():
+        for entry in lists:
+            if entry.is_default and entry.list_id is None:
+                entry.list_id = default_id
     where = region or (Region(ctx.tax_country, ctx.tax_division) if ctx else Region("BD"))
     return ctx, loaded.lists, loaded.taxes, where
 

@@ -20,6 +20,7 @@ from domain.pricing.inputs import ListPriceInput, PriceListChanges, PriceListInp
 from domain.pricing.models import AudienceKind, PriceList, PriceListAudience, PriceListPrice, PriceTier
 from domain.pricing.support import (
     check_currency,
+    default_list_id,
     products_of_list,
     products_of_variants,
     require,
@@ -342,6 +343,13 @@ async def list_price_lists(uow: UnitOfWork) -> list[PriceList]:
 async def tiers_of(
     uow: UnitOfWork, list_id: uuid.UUID, variant_id: uuid.UUID, currency: str
 ) -> list[tuple[int, int]]:
+    """The whole break table as (min quantity, amount): the list's price at 1, then its tiers."""
+    if list_id == default_list_id(uow.store_id):
+        base = await uow.session.get(VariantPrice, (variant_id, currency))
+    else:
+        base = await uow.session.get(PriceListPrice, (list_id, variant_id, currency))
+    if base is None:
+        return []
     rows = await uow.session.execute(
         select(PriceTier.min_quantity, PriceTier.amount)
         .where(
@@ -351,7 +359,7 @@ async def tiers_of(
         )
         .order_by(PriceTier.min_quantity)
     )
-    return [(int(q), int(a)) for q, a in rows.all()]
+    return [(1, int(base.amount)), *((int(q), int(a)) for q, a in rows.all())]
 
 
 async def count_prices(uow: UnitOfWork, list_id: uuid.UUID) -> int:
