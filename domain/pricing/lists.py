@@ -344,6 +344,7 @@ async def tiers_of(
     uow: UnitOfWork, list_id: uuid.UUID, variant_id: uuid.UUID, currency: str
 ) -> list[tuple[int, int]]:
     """The whole break table as (min quantity, amount): the list's price at 1, then its tiers."""
+    base: VariantPrice | PriceListPrice | None
     if list_id == default_list_id(uow.store_id):
         base = await uow.session.get(VariantPrice, (variant_id, currency))
     else:
