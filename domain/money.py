@@ -159,6 +159,17 @@ def convert(amount: int, source: str, target: str, rate: Decimal | Fraction, *, 
     return round_to_step(round_half_even(Fraction(amount) * factor), step)
 
 
+def convert_lines(
+    amounts: Sequence[int], source: str, target: str, rate: Decimal | Fraction, *, step: int = 1
+) -> list[int]:
+    """Several lines converted so that they sum exactly to the converted total: the total is converted
+    and rounded once, then allocated over the lines in proportion to their amounts (in whole steps when
+    the store rounds to a step). Converting lines one by one would gain or lose minor units."""
+    whole = convert(sum(amounts), source, target, rate, step=step)
+    unit = max(step, 1)
+    return [part * unit for part in allocate(whole // unit, amounts)]
+
+
 def allocate(amount: int, weights: Sequence[int]) -> list[int]:
     """Split `amount` over `weights` in proportion, parts summing exactly to `amount` (largest remainder;
     ties go to the earlier weight, so the split is deterministic). All-zero weights split evenly."""
