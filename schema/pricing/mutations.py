@@ -83,16 +83,8 @@ def _group(outcome: Outcome[Any]) -> out.CustomerGroupPayload:
 def _members(outcome: Outcome[Any]) -> out.CustomerGroupPayload:
     if outcome.result is None:
         return out.CustomerGroupPayload(group=None, errors=_errors(outcome))
-    group_id, members = outcome.result
-    return out.CustomerGroupPayload(
-        group=CustomerGroup(
-            id=gid("CustomerGroup", group_id),
-            code="",
-            name="",
-            member_ids=[gid("Customer", m) for m in members],
-        ),
-        errors=[],
-    )
+    group, members = outcome.result
+    return out.CustomerGroupPayload(group=CustomerGroup.from_model(group, members), errors=[])
 
 
 @strawberry.type
