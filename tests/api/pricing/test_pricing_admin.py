@@ -16,7 +16,9 @@ from tests.fixtures.tenancy import MakeStore, gql
 
 ERR = "errors { field code message }"
 LIST_CREATE = f"""mutation($input: PriceListCreateInput!) {{
-  priceListCreate(input: $input) {{ priceList {{ id code priority startsAt audiences {{ kind customerGroupId }} }} {ERR} }}
+  priceListCreate(input: $input) {{
+    priceList {{ id code priority startsAt audiences {{ kind customerGroupId }} }} {ERR}
+  }}
 }}"""
 LIST_UPDATE = f"""mutation($id: ID!, $input: PriceListUpdateInput!) {{
   priceListUpdate(id: $id, input: $input) {{ priceList {{ id code name active }} {ERR} }}
@@ -31,20 +33,32 @@ TIERS_SET = f"""mutation($id: ID!, $v: ID!, $c: String!, $tiers: [PriceTierInput
   }}
 }}"""
 LISTS = "{ priceLists { id code isDefault } }"
-TIERS = 'query($id: ID!, $v: ID!) { priceTiers(priceListId: $id, variantId: $v, currency: "BDT") { minQuantity maxQuantity amount } }'
-RATES_SET = f"mutation($r: [CurrencyRateInput!]!) {{ currencyRatesSet(rates: $r) {{ rates {{ currency rate source }} {ERR} }} }}"
-RATES_IMPORT = (
-    f"mutation($f: String!) {{ currencyRatesImport(feed: $f) {{ rates {{ currency rate source }} {ERR} }} }}"
-)
-TAX_CLASS = f"mutation($i: TaxClassInput!) {{ taxClassCreate(input: $i) {{ taxClass {{ id code isDefault }} {ERR} }} }}"
-TAX_RATE = f"mutation($i: TaxRateInput!) {{ taxRateSet(input: $i) {{ taxRate {{ id country division percent }} {ERR} }} }}"
-SETTINGS = f"""mutation($i: PricingSettingsInput!) {{
-  pricingSettingsUpdate(input: $i) {{ settings {{ pricesIncludeTax taxCountry roundingSteps {{ currency step }} }} {ERR} }}
+TIERS = """query($id: ID!, $v: ID!) {
+  priceTiers(priceListId: $id, variantId: $v, currency: "BDT") { minQuantity maxQuantity amount }
+}"""
+RATES_SET = f"""mutation($r: [CurrencyRateInput!]!) {{
+  currencyRatesSet(rates: $r) {{ rates {{ currency rate source }} {ERR} }}
 }}"""
-CUSTOMER = f"mutation($i: CustomerCreateInput!) {{ customerCreate(input: $i) {{ customer {{ id email phone }} {ERR} }} }}"
-GROUP = (
-    f"mutation($i: CustomerGroupInput!) {{ customerGroupCreate(input: $i) {{ group {{ id code }} {ERR} }} }}"
-)
+RATES_IMPORT = f"""mutation($f: String!) {{
+  currencyRatesImport(feed: $f) {{ rates {{ currency rate source }} {ERR} }}
+}}"""
+TAX_CLASS = f"""mutation($i: TaxClassInput!) {{
+  taxClassCreate(input: $i) {{ taxClass {{ id code isDefault }} {ERR} }}
+}}"""
+TAX_RATE = f"""mutation($i: TaxRateInput!) {{
+  taxRateSet(input: $i) {{ taxRate {{ id country division percent }} {ERR} }}
+}}"""
+SETTINGS = f"""mutation($i: PricingSettingsInput!) {{
+  pricingSettingsUpdate(input: $i) {{
+    settings {{ pricesIncludeTax taxCountry roundingSteps {{ currency step }} }} {ERR}
+  }}
+}}"""
+CUSTOMER = f"""mutation($i: CustomerCreateInput!) {{
+  customerCreate(input: $i) {{ customer {{ id email phone }} {ERR} }}
+}}"""
+GROUP = f"""mutation($i: CustomerGroupInput!) {{
+  customerGroupCreate(input: $i) {{ group {{ id code }} {ERR} }}
+}}"""
 GROUP_DELETE = f"mutation($id: ID!) {{ customerGroupDelete(id: $id) {{ deletedId {ERR} }} }}"
 MEMBERS_ADD = f"""mutation($g: ID!, $c: [ID!]!) {{
   customerGroupMembersAdd(groupId: $g, customerIds: $c) {{ group {{ code memberIds }} {ERR} }}
