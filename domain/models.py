@@ -26,10 +26,19 @@ from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
+from domain.promotions.models import (
+    AppliedPromotionRow,
+    DiscountCode,
+    DiscountCodeCustomerUsage,
+    DiscountCodeRedemption,
+    Promotion,
+    PromotionRulesVersion,
+)
 from domain.tenancy.models import Membership, Organization, Store, User
 
 __all__ = [
     "ApiToken",
+    "AppliedPromotionRow",
     "Attribute",
     "AuditEntry",
     "Base",
@@ -41,6 +50,9 @@ __all__ = [
     "Customer",
     "CustomerGroup",
     "CustomerGroupMember",
+    "DiscountCode",
+    "DiscountCodeCustomerUsage",
+    "DiscountCodeRedemption",
     "Membership",
     "Organization",
     "OutboxEvent",
@@ -54,6 +66,8 @@ __all__ = [
     "ProductSummary",
     "ProductType",
     "ProductVariant",
+    "Promotion",
+    "PromotionRulesVersion",
     "Review",
     "Role",
     "RolePermission",
