@@ -14,13 +14,14 @@ from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import Subscription
+from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
+class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery, PromotionQuery):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
         extensions=[UnknownTypeIsNull()],
@@ -29,7 +30,12 @@ class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, Au
 
 @strawberry.type(description="Everything a client can change. Expected failures come back in `errors`.")
 class Mutation(
-    ShopMutation, AccessMutation, DocumentMutation, CatalogProductMutation, CatalogTaxonomyMutation
+    ShopMutation,
+    AccessMutation,
+    DocumentMutation,
+    CatalogProductMutation,
+    CatalogTaxonomyMutation,
+    PromotionMutation,
 ):
     pass
 

@@ -11,6 +11,7 @@ import strawberry
 from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
+from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from resolvers.errors import UserError
 
@@ -25,6 +26,9 @@ DocumentErrorCodeEnum = strawberry.enum(
 )
 CatalogErrorCodeEnum = strawberry.enum(
     CatalogErrorCode, name="CatalogErrorCode", description="Catalog errors."
+)
+PromotionErrorCodeEnum = strawberry.enum(
+    PromotionErrorCode, name="PromotionErrorCode", description="Promotion and discount code errors."
 )
 
 T = TypeVar("T")
@@ -71,6 +75,16 @@ class CatalogError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: CatalogErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a promotion or discount code mutation changed nothing.")
+class PromotionError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase (keys inside JSON rules as stored);"
+        " null for the whole input."
+    )
+    code: PromotionErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

@@ -213,7 +213,7 @@ def _condition(c: _Check, node: Any, path: str, depth: int) -> dict[str, Any]:
         return {
             "type": kind,
             "items": c.selector(code, f"{at}.items", node.get("items")),
-            "min_quantity": c.count(code, f"{at}.minQuantity", node.get("min_quantity", 1)),
+            "min_quantity": c.count(code, f"{at}.min_quantity", node.get("min_quantity", 1)),
         }
     if kind == "customer_group":
         c.keys(code, at, node, {"type", "ids"})
@@ -293,22 +293,22 @@ def _action(c: _Check, node: Any) -> dict[str, Any]:
         )
         out: dict[str, Any] = {
             "type": kind,
-            "buy_quantity": c.count(code, f"{at}.buyQuantity", node.get("buy_quantity"), most=1000),
-            "buy_items": c.selector(code, f"{at}.buyItems", node.get("buy_items")),
-            "get_quantity": c.count(code, f"{at}.getQuantity", node.get("get_quantity"), most=1000),
-            "get_items": c.selector(code, f"{at}.getItems", node.get("get_items")),
+            "buy_quantity": c.count(code, f"{at}.buy_quantity", node.get("buy_quantity"), most=1000),
+            "buy_items": c.selector(code, f"{at}.buy_items", node.get("buy_items")),
+            "get_quantity": c.count(code, f"{at}.get_quantity", node.get("get_quantity"), most=1000),
+            "get_items": c.selector(code, f"{at}.get_items", node.get("get_items")),
             "percent": c.percent(code, f"{at}.percent", node.get("percent", 100)),
         }
         if node.get("max_applications") is not None:
             out["max_applications"] = c.count(
-                code, f"{at}.maxApplications", node["max_applications"], most=1000
+                code, f"{at}.max_applications", node["max_applications"], most=1000
             )
         return out
     if kind == "free_shipping":
         c.keys(code, at, node, {"type", "max_amount"})
         out = {"type": kind}
         if node.get("max_amount") is not None:
-            out["max_amount"] = c.amount(code, f"{at}.maxAmount", node["max_amount"])
+            out["max_amount"] = c.amount(code, f"{at}.max_amount", node["max_amount"])
         return out
     if kind == "tiered":
         c.keys(code, at, node, {"type", "tiers"})
@@ -320,11 +320,11 @@ def _action(c: _Check, node: Any) -> dict[str, Any]:
         for i, tier in enumerate(tiers):
             p = f"{at}.tiers.{i}"
             if not isinstance(tier, dict) or ("percent" in tier) == ("amount" in tier):
-                c.add(code, p, "a tier is {minSubtotal, percent} or {minSubtotal, amount}")
+                c.add(code, p, "a tier is {min_subtotal, percent} or {min_subtotal, amount}")
                 continue
             c.keys(code, p, tier, {"min_subtotal", "percent", "amount"})
             entry: dict[str, Any] = {
-                "min_subtotal": c.amount(code, f"{p}.minSubtotal", tier.get("min_subtotal"))
+                "min_subtotal": c.amount(code, f"{p}.min_subtotal", tier.get("min_subtotal"))
             }
             if "percent" in tier:
                 entry["percent"] = c.percent(code, f"{p}.percent", tier["percent"])
@@ -361,11 +361,11 @@ def _action(c: _Check, node: Any) -> dict[str, Any]:
         }
         if node.get("max_applications") is not None:
             out["max_applications"] = c.count(
-                code, f"{at}.maxApplications", node["max_applications"], most=1000
+                code, f"{at}.max_applications", node["max_applications"], most=1000
             )
         return out
     c.keys(code, at, node, {"type", "variant_id", "quantity"})
-    variants = c.ids(code, f"{at}.variantId", [node.get("variant_id")], "variants")
+    variants = c.ids(code, f"{at}.variant_id", [node.get("variant_id")], "variants")
     return {
         "type": kind,
         "variant_id": variants[0] if variants else None,
