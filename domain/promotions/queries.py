@@ -33,7 +33,7 @@ async def code_counts_by_promotion(session: AsyncSession, ids: Sequence[uuid.UUI
         .where(_among(DiscountCode.promotion_id, ids))
         .group_by(DiscountCode.promotion_id)
     )
-    counts = {pid: n for pid, n in rows.tuples()}
+    counts: dict[uuid.UUID, int] = {row[0]: row[1] for row in rows}
     return [counts.get(i, 0) for i in ids]
 
 

@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.catalog.models import Brand, Category, Product, ProductStatus, ProductVariant, VariantPrice
-from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.errors import DomainError, DomainErrors
 from domain.promotions.applied import record_applied_promotions
 from domain.promotions.cache import PromotionCache
@@ -28,6 +26,7 @@ from domain.promotions.services import (
     update_promotion,
 )
 from tests.fixtures.database import count, fetch, outbox, statements
+from tests.fixtures.promotions import seed_cart_catalog
 from tests.fixtures.tenancy import MakeStore, StoreFixture
 
 LIMITS = PromotionLimits()
@@ -144,55 +143,9 @@ async def test_changes_emit_events_and_the_cache_recompiles_only_after_a_change(
     ]
 
 
-async def _catalog(store: StoreFixture) -> dict[str, uuid.UUID]:
-    ids = {
-        k: uuid.uuid4()
-        for k in ("root", "child", "brand", "tee", "mug", "tee_v", "mug_v", "group", "customer")
-    }
-    async with store.uow() as uow:
-        s = uow.session
-        s.add(Category(id=ids["root"], name="Clothes", slug="clothes", path=f"/{ids['root']}/", depth=0))
-        s.add(Brand(id=ids["brand"], name="Aarong", slug="aarong"))
-        await s.flush()
-        s.add(
-            Category(
-                id=ids["child"],
-                parent_id=ids["root"],
-                name="Tees",
-                slug="tees",
-                path=f"/{ids['root']}/{ids['child']}/",
-                depth=1,
-            )
-        )
-        await s.flush()
-        s.add(
-            Product(
-                id=ids["tee"],
-                title="Tee",
-                slug="tee",
-                status=ProductStatus.ACTIVE,
-                category_id=ids["child"],
-                brand_id=ids["brand"],
-            )
-        )
-        s.add(Product(id=ids["mug"], title="Mug", slug="mug", status=ProductStatus.ACTIVE))
-        await s.flush()
-        s.add(ProductVariant(id=ids["tee_v"], product_id=ids["tee"], sku="TEE"))
-        s.add(ProductVariant(id=ids["mug_v"], product_id=ids["mug"], sku="MUG"))
-        await s.flush()
-        s.add(VariantPrice(variant_id=ids["tee_v"], currency="BDT", amount=80000))
-        s.add(VariantPrice(variant_id=ids["mug_v"], currency="BDT", amount=30000))
-        s.add(Customer(id=ids["customer"], email="rahim@example.com"))
-        s.add(CustomerGroup(id=ids["group"], code="vip", name="VIP"))
-        await s.flush()
-        s.add(CustomerGroupMember(group_id=ids["group"], customer_id=ids["customer"]))
-        await uow.commit()
-    return ids
-
-
 async def test_explanation_says_why_each_rule_applied_or_not(make_store: MakeStore) -> None:
     store = await make_store()
-    ids = await _catalog(store)
+    ids = await seed_cart_catalog(store)
     # 20% off anything in "Clothes" (the tee is in its child category) for VIPs
     clothes = await _create(
         store,
@@ -237,7 +190,7 @@ async def test_applied_discounts_are_recorded_per_order_line_and_sum_exactly(
     make_store: MakeStore, owner_engine: AsyncEngine
 ) -> None:
     store = await make_store()
-    ids = await _catalog(store)
+    ids = await seed_cart_catalog(store)
     await _create(
         store, active=True, action={"type": "order_percent", "percent": "33.33"}, combines_with=["shipping"]
     )
