@@ -100,7 +100,7 @@ def _tiered(pid: uuid.UUID, node: dict[str, Any]) -> Action:
     def apply(cart: CartSnapshot, ledger: Ledger) -> Proposal:
         # The threshold reads the cart's subtotal as shown to the shopper ("spend ৳5000"); the discount
         # comes off what is left after item discounts.
-        subtotal = cart.subtotal.amount
+        subtotal = cart.items_amount
         tier = next((t for t in tiers if subtotal >= int(t["min_subtotal"])), None)
         if tier is None:
             return Proposal([0] * len(ledger.lines))

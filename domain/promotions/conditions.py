@@ -67,7 +67,7 @@ def _subtotal(node: dict[str, Any], currency: str | None) -> Leaf:
     need = int(node["amount"])
 
     def check(cart: CartSnapshot) -> Reason | None:
-        have = cart.subtotal.amount
+        have = cart.items_amount
         if have >= need:
             return None
         return Reason(

@@ -100,7 +100,7 @@ def compile_promotion(row: Promotion) -> CompiledPromotion:
 def compile_promotions(rows: Iterable[Promotion], *, version: int = 0) -> CompiledPromotions:
     """Compile the active ones, in evaluation order."""
     compiled = [compile_promotion(r) for r in rows if PromotionStatus(r.status) is PromotionStatus.ACTIVE]
-    compiled.sort(key=lambda p: (p.priority, p.id))
+    compiled.sort(key=lambda p: (p.priority, p.id.int))
     return CompiledPromotions(tuple(compiled), version)
 
 
@@ -143,7 +143,7 @@ def _code_reasons(code: CodeFacts | None, cart: CartSnapshot) -> list[Reason]:
                 f"code {code.code} has been used {code.used} times of {code.usage_limit}",
             )
         )
-    if code.min_subtotal_amount is not None and cart.subtotal.amount < code.min_subtotal_amount:
+    if code.min_subtotal_amount is not None and cart.items_amount < code.min_subtotal_amount:
         need = Money(code.min_subtotal_amount, cart.currency)
         reasons.append(
             Reason(ReasonCode.CODE_MINIMUM_SUBTOTAL, f"code {code.code} needs a subtotal of {need}")
@@ -201,7 +201,7 @@ def evaluate(
     outcomes: list[RuleOutcome] = []
     gifts: list[GiftToAdd] = []
     zero = Money.zero(currency)
-    for promotion in sorted(promotions.promotions, key=lambda p: (p.priority, p.id)):
+    for promotion in sorted(promotions.promotions, key=lambda p: (p.priority, p.id.int)):
         code = by_promotion.get(promotion.id) if promotion.kind is PromotionKind.CODE else None
         shown = code.code if code else None
         reasons = _gate(promotion, cart, code)

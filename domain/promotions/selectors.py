@@ -4,7 +4,7 @@ product, brand, any of its categories (ancestors included) or any of its collect
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from domain.promotions.snapshot import CartLine
@@ -19,19 +19,19 @@ class Selector:
     categories: frozenset[uuid.UUID] = frozenset()
     collections: frozenset[uuid.UUID] = frozenset()
     brands: frozenset[uuid.UUID] = frozenset()
+    every: frozenset[uuid.UUID] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "every", self.products | self.variants | self.categories | self.collections | self.brands
+        )
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Selector:
         return cls(**{kind: frozenset(uuid.UUID(v) for v in raw.get(kind) or ()) for kind in KINDS})
 
     def matches(self, line: CartLine) -> bool:
-        return (
-            line.variant_id in self.variants
-            or line.product_id in self.products
-            or (line.brand_id is not None and line.brand_id in self.brands)
-            or not self.categories.isdisjoint(line.category_ids)
-            or not self.collections.isdisjoint(line.collection_ids)
-        )
+        return not self.every.isdisjoint(line.keys)
 
     def describe(self) -> str:
         parts = [f"{len(getattr(self, k))} {k}" for k in KINDS if getattr(self, k)]

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.money import Money, total
+from domain.money import Money
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +23,18 @@ class CartLine:
     category_ids: frozenset[uuid.UUID] = frozenset()
     collection_ids: frozenset[uuid.UUID] = frozenset()
     brand_id: uuid.UUID | None = None
+    # Every id a selector can name this line by, in one set: a selector then matches with one
+    # isdisjoint (ids are uuid4, unique across tables).
+    keys: frozenset[uuid.UUID] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.quantity < 1:
             raise ValueError("a cart line has at least one unit")
         if self.unit_price.amount < 0:
             raise ValueError("a unit price is never negative")
+        brand = (self.brand_id,) if self.brand_id is not None else ()
+        keys = frozenset((self.variant_id, self.product_id, *brand)) | self.category_ids | self.collection_ids
+        object.__setattr__(self, "keys", keys)
 
     @property
     def amount(self) -> int:
@@ -54,6 +60,8 @@ class CartSnapshot:
     payment_method: str | None = None
     shipping_zone: str | None = None
     timezone: str = "Asia/Dhaka"
+    # The lines' sum, computed once: many conditions read it.
+    items_amount: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
@@ -68,10 +76,11 @@ class CartSnapshot:
                 )
         if self.shipping is not None and self.shipping.currency != self.currency:
             raise ValueError("shipping is in another currency than the cart")
+        object.__setattr__(self, "items_amount", sum(line.amount for line in self.lines))
 
     @property
     def subtotal(self) -> Money:
-        return total((Money(line.amount, self.currency) for line in self.lines), self.currency)
+        return Money(self.items_amount, self.currency)
 
     @property
     def shipping_amount(self) -> Money:
