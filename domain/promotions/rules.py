@@ -232,7 +232,7 @@ def _condition(c: _Check, node: Any, path: str, depth: int) -> dict[str, Any]:
         c.keys(code, at, node, {"type", "from", "until"})
         start = c.instant(code, f"{at}.from", node.get("from"))
         end = c.instant(code, f"{at}.until", node.get("until"))
-        if start is None and end is None and not c.errors:
+        if node.get("from") is None and node.get("until") is None:
             c.add(code, at, "a date window has a from, an until, or both")
         if start and end and datetime.fromisoformat(start) >= datetime.fromisoformat(end):
             c.add(code, f"{at}.until", "until must be after from")

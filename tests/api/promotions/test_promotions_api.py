@@ -194,6 +194,39 @@ async def test_listing_reads_a_constant_number_of_statements(
     assert len(many) == len(few)
 
 
+async def test_code_listing_reads_a_constant_number_of_statements(
+    client: httpx.AsyncClient, make_store: MakeStore, app: Any
+) -> None:
+    store = await make_store()
+    coded = await _create(client, store.admin, kind="CODE")
+    document = """
+    query C($id: ID!) {
+      discountCodes(promotionId: $id, first: 100) { edges { node { code promotion { name } } } }
+    }"""
+    engine = app.state.gateway.db.primary
+    await call(client, store.admin, GENERATE, {"id": coded["id"], "input": {"count": 2}})
+    with statements(engine) as few:
+        assert (
+            len(
+                (await gql(client, store.admin, document, {"id": coded["id"]})).json()["data"][
+                    "discountCodes"
+                ]["edges"]
+            )
+            == 2
+        )
+    await call(client, store.admin, GENERATE, {"id": coded["id"], "input": {"count": 60}})
+    with statements(engine) as many:
+        assert (
+            len(
+                (await gql(client, store.admin, document, {"id": coded["id"]})).json()["data"][
+                    "discountCodes"
+                ]["edges"]
+            )
+            == 62
+        )
+    assert len(many) == len(few)
+
+
 async def test_explanation_for_an_eid_cart(client: httpx.AsyncClient, make_store: MakeStore) -> None:
     """The issue's merchant: an Eid sale, a bKash-only discount, a BOGO on tees and free delivery over
     ৳1500 — and why each applied or not."""
