@@ -14,6 +14,7 @@ from domain.money import allocate
 from domain.promotions.engine import CodeFacts, CompiledPromotions, evaluate
 from domain.promotions.models import Promotion, PromotionKind
 from domain.promotions.result import PromotionResult
+from domain.promotions.selectors import Selector
 from domain.promotions.snapshot import CartLine, CartSnapshot, CustomerFacts
 from tests.fixtures.promotions import NOW, compiled, line, promotion
 
@@ -142,6 +143,23 @@ def _cart(items: list[CartLine], shipping: int | None, first: bool) -> CartSnaps
     )
 
 
+def _targets(action: dict[str, Any], items: list[CartLine]) -> set[str]:
+    """Ids of the lines an action may discount."""
+    if action["type"] in ("items_percent", "items_fixed"):
+        selectors = [Selector.from_json(action["items"])]
+    elif action["type"] == "buy_x_get_y":
+        selectors = [Selector.from_json(action["get_items"])]
+    elif action["type"] == "bundle_price":
+        selectors = [Selector.from_json(c["items"]) for c in action["components"]]
+    elif action["type"] == "gift":
+        return {ln.id for ln in items if str(ln.variant_id) == action["variant_id"]}
+    elif action["type"] == "free_shipping":
+        return set()
+    else:
+        return {ln.id for ln in items}
+    return {ln.id for ln in items if any(s.matches(ln) for s in selectors)}
+
+
 def _canonical(result: PromotionResult) -> Any:
     return (result.applied, result.line_totals, result.outcomes, result.total, result.gifts_to_add)
 
@@ -164,6 +182,10 @@ def test_totals_never_negative_and_discounts_never_exceed_their_base(scenario: A
         assert applied.shipping.amount >= 0
         cap = next(r.max_discount_amount for r in rows if r.id == applied.promotion_id)
         assert cap is None or applied.amount.amount <= cap
+        # an item discount lands only on the lines its action names
+        action = next(r.action for r in rows if r.id == applied.promotion_id)
+        allowed = _targets(action, items)
+        assert all(d.line_id in allowed for d in applied.lines), (action, applied.lines)
         for d in applied.lines:
             per_line[d.line_id] += d.amount.amount
         shipping_total += applied.shipping.amount
