@@ -150,7 +150,7 @@ async def test_permissions_and_other_stores(client: httpx.AsyncClient, make_stor
 
 
 async def test_codes_case_insensitive_and_generated_in_bulk(
-    client: httpx.AsyncClient, make_store: MakeStore
+    client: httpx.AsyncClient, make_store: MakeStore, owner_engine: AsyncEngine
 ) -> None:
     store = await make_store()
     automatic = await _create(client, store.admin)
@@ -176,6 +176,9 @@ async def test_codes_case_insensitive_and_generated_in_bulk(
     assert len(listed) == 41
     assert all(e["node"]["code"].startswith("EID-") for e in listed[1:])
     assert {e["node"]["usageLimit"] for e in listed[1:]} == {1}
+    code_events = [e for e in await outbox(owner_engine, store.id) if e["type"].startswith("discount_code")]
+    assert [e["type"] for e in code_events] == ["discount_code.created", "discount_codes.generated"]
+    assert code_events[1]["data"]["count"] == 40
 
 
 async def test_listing_reads_a_constant_number_of_statements(

@@ -23,7 +23,7 @@ from domain.promotions.redemption import (
     release_reservation,
     reserve_code,
 )
-from domain.promotions.services import create_promotion
+from domain.promotions.services import create_promotion, delete_promotion
 from tests.fixtures.database import count, fetch, statements
 from tests.fixtures.tenancy import MakeStore, StoreFixture
 
@@ -146,6 +146,20 @@ async def test_reserve_is_idempotent_release_gives_the_use_back_redeem_is_final(
     assert redeemed.status.value == "redeemed"
     (row,) = await fetch(owner_engine, "SELECT used FROM discount_codes WHERE id = :id", id=code_id)
     assert row["used"] == 1
+
+
+async def test_a_promotion_whose_codes_were_used_cannot_be_deleted(
+    make_store: MakeStore, owner_engine: AsyncEngine
+) -> None:
+    store = await make_store()
+    await _code(store)
+    await _reserve(store, "EID10", "checkout-1")
+    (row,) = await fetch(owner_engine, "SELECT promotion_id FROM discount_codes")
+    async with store.uow() as uow:
+        with pytest.raises(DomainError) as exc:
+            await delete_promotion(uow, row["promotion_id"])
+    assert exc.value.code == PromotionErrorCode.IN_USE
+    assert await count(owner_engine, "promotions", store.id) == 1
 
 
 async def test_expired_reservations_are_released(make_store: MakeStore, owner_engine: AsyncEngine) -> None:
