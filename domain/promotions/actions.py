@@ -140,15 +140,37 @@ def _items_fixed(pid: uuid.UUID, node: dict[str, Any]) -> Action:
     return apply
 
 
-def _units(ledger: Ledger, items: Selector, *, dearest_first: bool) -> list[tuple[int, int, int]]:
-    """Every unit of the matching lines as (price, line index, unit number), in a deterministic order."""
-    units = [
-        (line.unit_price.amount, i, k)
-        for i, line in enumerate(ledger.lines)
-        if items.matches(line)
-        for k in range(line.quantity)
-    ]
-    return sorted(units, key=lambda u: (-u[0] if dearest_first else u[0], u[1], u[2]))
+def _order(ledger: Ledger, items: Selector, *, dearest_first: bool) -> list[int]:
+    """Indices of the matching lines, dearest (or cheapest) unit first, ties by line order."""
+    matching = _matching(ledger, items)
+    sign = -1 if dearest_first else 1
+    return sorted(matching, key=lambda i: (sign * ledger.lines[i].unit_price.amount, i))
+
+
+class _Pool:
+    """Units of some lines taken in a fixed order, counted per line (never one entry per unit, so a line
+    of 100 000 units costs what a line of one does). `left` is shared by every pool of one action: a unit
+    serves once."""
+
+    def __init__(self, order: list[int], left: list[int]) -> None:
+        self.order, self.left, self.at = order, left, 0
+
+    def take(self, n: int) -> list[tuple[int, int]] | None:
+        taken: list[tuple[int, int]] = []
+        while n and self.at < len(self.order):
+            i = self.order[self.at]
+            if self.left[i] == 0:
+                self.at += 1
+                continue
+            k = min(n, self.left[i])
+            self.left[i] -= k
+            n -= k
+            taken.append((i, k))
+        if n:
+            for i, k in taken:
+                self.left[i] += k
+            return None
+        return taken
 
 
 def _capped(ledger: Ledger, wanted: list[int]) -> list[int]:
@@ -164,22 +186,19 @@ def _buy_x_get_y(pid: uuid.UUID, node: dict[str, Any]) -> Action:
     def apply(cart: CartSnapshot, ledger: Ledger) -> Proposal:
         # Each application takes the dearest qualifying units as the purchase and the cheapest reward
         # units as the gift ("cheapest free"); a unit serves once.
-        buy_units = _units(ledger, buy, dearest_first=True)
-        get_units = _units(ledger, get, dearest_first=False)
-        used: set[tuple[int, int]] = set()
+        left = [line.quantity for line in ledger.lines]
+        buying = _Pool(_order(ledger, buy, dearest_first=True), left)
+        getting = _Pool(_order(ledger, get, dearest_first=False), left)
         wanted = [0] * len(ledger.lines)
         applications = 0
         while limit is None or applications < int(limit):
-            bought = [u for u in buy_units if (u[1], u[2]) not in used][:buy_n]
-            if len(bought) < buy_n:
+            if buying.take(buy_n) is None:
                 break
-            taken = {(u[1], u[2]) for u in bought}
-            free = [u for u in get_units if (u[1], u[2]) not in used and (u[1], u[2]) not in taken][:get_n]
-            if len(free) < get_n:
+            free = getting.take(get_n)
+            if free is None:
                 break
-            used |= taken | {(u[1], u[2]) for u in free}
-            for price, i, _ in free:
-                wanted[i] += round_half_even(price * rate)
+            for i, k in free:
+                wanted[i] += k * round_half_even(ledger.lines[i].unit_price.amount * rate)
             applications += 1
         return Proposal(_capped(ledger, wanted))
 
@@ -192,25 +211,21 @@ def _bundle_price(pid: uuid.UUID, node: dict[str, Any]) -> Action:
     limit = node.get("max_applications")
 
     def apply(cart: CartSnapshot, ledger: Ledger) -> Proposal:
-        pools = [_units(ledger, items, dearest_first=True) for items, _ in components]
-        used: set[tuple[int, int]] = set()
+        left = [line.quantity for line in ledger.lines]
+        pools = [(_Pool(_order(ledger, items, dearest_first=True), left), n) for items, n in components]
         wanted = [0] * len(ledger.lines)
         applications = 0
         while limit is None or applications < int(limit):
-            picked: list[tuple[int, int, int]] = []
-            taken: set[tuple[int, int]] = set()
-            for pool, (_, quantity) in zip(pools, components, strict=True):
-                chosen = [u for u in pool if (u[1], u[2]) not in used and (u[1], u[2]) not in taken][
-                    :quantity
-                ]
-                if len(chosen) < quantity:
+            picked: list[tuple[int, int]] = []
+            for pool, quantity in pools:
+                chosen = pool.take(quantity)
+                if chosen is None:
                     return Proposal(_capped(ledger, wanted))
                 picked.extend(chosen)
-                taken |= {(u[1], u[2]) for u in chosen}
-            used |= taken
-            saving = sum(u[0] for u in picked) - price
+            values = [ledger.lines[i].unit_price.amount * k for i, k in picked]
+            saving = sum(values) - price
             if saving > 0:
-                for (_, i, _), part in zip(picked, allocate(saving, [u[0] for u in picked]), strict=True):
+                for (i, _), part in zip(picked, allocate(saving, values), strict=True):
                     wanted[i] += part
             applications += 1
         return Proposal(_capped(ledger, wanted))

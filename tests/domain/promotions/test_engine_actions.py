@@ -229,3 +229,25 @@ def test_promotion_in_another_currency_does_not_apply() -> None:
     p = promotion({"type": "order_fixed", "amount": 500}, currency="USD")
     result = evaluate(cart(line("a", 10000)), compiled(p))
     assert result.outcomes[0].reasons[0].code is ReasonCode.OTHER_CURRENCY
+
+
+def test_large_quantities_are_counted_per_line_not_per_unit() -> None:
+    # 100 001 tees at 5.00: BOGO frees 50 000 of them; a "3 for 12.00" bundle saves 3.00 per 3 tees
+    items = {"products": [str(TEE)]}
+    bogo = promotion(
+        {
+            "type": "buy_x_get_y",
+            "buy_quantity": 1,
+            "buy_items": items,
+            "get_quantity": 1,
+            "get_items": items,
+            "percent": "100",
+        }
+    )
+    many = cart(line("a", 500, 100_001, product=TEE))
+    assert evaluate(many, compiled(bogo)).items_discount == bdt(50_000 * 500)
+    bundle = promotion(
+        {"type": "bundle_price", "components": [{"items": items, "quantity": 3}], "price": 1200},
+        currency="BDT",
+    )
+    assert evaluate(many, compiled(bundle)).items_discount == bdt(33_333 * 300)
