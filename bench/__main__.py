@@ -16,7 +16,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bench import cache, database, inprocess, over_http, storefront
+from bench import cache, database, inprocess, over_http, promotions, storefront
 from bench.stats import Measurement, Reported, as_json, environment_table, markdown_table
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -147,6 +147,8 @@ async def measure(args: argparse.Namespace) -> tuple[list[Measurement], dict[str
     finally:
         await state.db.dispose()
         await state.redis.aclose()
+    print("bench: promotion engine (100 rules, 20 lines)", file=sys.stderr)
+    results += promotions.run(args.steps, args.warmup)
 
     if not args.skip_http:
         print("bench: HTTP requests through uvicorn", file=sys.stderr)

@@ -37,10 +37,19 @@ from domain.pricing.models import (
     TaxClass,
     TaxRate,
 )
+from domain.promotions.models import (
+    AppliedPromotionRow,
+    DiscountCode,
+    DiscountCodeCustomerUsage,
+    DiscountCodeRedemption,
+    Promotion,
+    PromotionRulesVersion,
+)
 from domain.tenancy.models import Membership, Organization, Store, User
 
 __all__ = [
     "ApiToken",
+    "AppliedPromotionRow",
     "Attribute",
     "AuditEntry",
     "Base",
@@ -53,6 +62,9 @@ __all__ = [
     "Customer",
     "CustomerGroup",
     "CustomerGroupMember",
+    "DiscountCode",
+    "DiscountCodeCustomerUsage",
+    "DiscountCodeRedemption",
     "Membership",
     "Organization",
     "OutboxEvent",
@@ -72,6 +84,8 @@ __all__ = [
     "ProductTaxClass",
     "ProductType",
     "ProductVariant",
+    "Promotion",
+    "PromotionRulesVersion",
     "Review",
     "Role",
     "RolePermission",

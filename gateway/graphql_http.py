@@ -337,6 +337,7 @@ class GraphQLHTTP:
                 redis=state.redis,
                 documents=state.preparer,
                 default_page_size=state.settings.default_page_size,
+                promotion_limits=state.settings.promotion_limits(),
                 locale=locale,
                 currency=currency,
             )

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.promotions.limits import PromotionLimits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="STORMCOM_", extra="ignore")
@@ -43,6 +45,10 @@ class Settings(BaseSettings):
     max_tokens: int = 2000
     max_cost: int = 1000
     default_page_size: int = 20
+    # Promotion guard rails (domain/promotions/limits.py).
+    promotions_max_conditions: int = 20
+    promotions_max_active: int = 100
+    promotions_max_generate: int = 100_000
     # Per-token leaky bucket, Shopify's shape.
     cost_bucket_size: int = 2000
     cost_restore_rate: int = 100
@@ -77,6 +83,13 @@ class Settings(BaseSettings):
     # Principals resolved from tokens, per process; revocations purge them at once through the channel.
     principal_cache_ttl_seconds: float = 30.0
     pubsub_health_check_seconds: float = 5.0
+
+    def promotion_limits(self) -> PromotionLimits:
+        return PromotionLimits(
+            max_conditions=self.promotions_max_conditions,
+            max_active=self.promotions_max_active,
+            max_generate=self.promotions_max_generate,
+        )
 
     @property
     def production(self) -> bool:

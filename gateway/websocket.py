@@ -55,6 +55,7 @@ class GraphQLWebSocket(GraphQL[Context, None]):
             redis=self.state.redis,
             documents=self.state.preparer,
             default_page_size=self.state.settings.default_page_size,
+            promotion_limits=self.state.settings.promotion_limits(),
             event_channel_prefix=self.state.settings.event_channel_prefix,
         )
 

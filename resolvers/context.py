@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Protocol
 from domain.access.principal import Principal
 from domain.db import Database
 from domain.documents.services import AnalysedDocument
+from domain.promotions.cache import PROCESS_CACHE, PromotionCache
+from domain.promotions.limits import PromotionLimits
 from domain.uow import AuditDraft, UnitOfWork
 
 if TYPE_CHECKING:
@@ -35,6 +37,9 @@ class Context:
     locale: str | None = None
     currency: str | None = None
     event_channel_prefix: str = "stormcom:events"
+    promotion_limits: PromotionLimits = field(default_factory=PromotionLimits)
+    # Compiled promotions per store, shared by the process's requests (domain/promotions/cache.py).
+    promotion_cache: PromotionCache = field(default_factory=lambda: PROCESS_CACHE)
     audit: AuditDraft | None = None
     # Tags of what the answer read, for the response cache's purges (domain/catalog/events.py cache_tags()).
     cache_tags: set[str] = field(default_factory=set)

@@ -21,6 +21,8 @@ from domain.catalog import queries as catalog_queries
 from domain.documents import queries as document_queries
 from domain.documents.models import PersistedDocument
 from domain.pricing.engine import PriceResult
+from domain.promotions import queries as promotion_queries
+from domain.promotions.models import DiscountCode, Promotion
 from resolvers.catalog.prefetch import read_products, storefront_quotes
 
 if TYPE_CHECKING:
@@ -190,6 +192,18 @@ class ReviewByIdLoader(_TaggedLoader[uuid.UUID, catalog.Review | None]):
         return {f"product:{v.product_id}" for v in values if v is not None}
 
 
+class PromotionByIdLoader(_ScopedLoader[uuid.UUID, Promotion | None]):
+    fetch = staticmethod(promotion_queries.promotions_by_id)
+
+
+class DiscountCodeByIdLoader(_ScopedLoader[uuid.UUID, DiscountCode | None]):
+    fetch = staticmethod(promotion_queries.codes_by_id)
+
+
+class CodeCountByPromotionLoader(_ScopedLoader[uuid.UUID, int]):
+    fetch = staticmethod(promotion_queries.code_counts_by_promotion)
+
+
 class BrandByIdLoader(_TaggedLoader[uuid.UUID, catalog.Brand | None]):
     fetch = staticmethod(catalog_queries.brands_by_id)
 
@@ -272,6 +286,9 @@ class Loaders:
         self.categories_by_parent = CategoriesByParentLoader(context)
         self.collection_by_id = CollectionByIdLoader(context)
         self.translations = TranslationsLoader(context)
+        self.promotion_by_id = PromotionByIdLoader(context)
+        self.code_count_by_promotion = CodeCountByPromotionLoader(context)
+        self.discount_code_by_id = DiscountCodeByIdLoader(context)
         # The store and the locale/currency this request reads the catalog in, resolved once.
         self.catalog_scope: object | None = None
         self.catalog_locale: str | None = None

@@ -16,13 +16,23 @@ from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import Subscription
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
+from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery, PricingQuery):
+class Query(
+    ShopQuery,
+    CatalogQuery,
+    ViewerQuery,
+    AccessQuery,
+    DocumentQuery,
+    AuditQuery,
+    PricingQuery,
+    PromotionQuery,
+):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
         extensions=[UnknownTypeIsNull()],
@@ -38,6 +48,7 @@ class Mutation(
     CatalogTaxonomyMutation,
     PricingMutation,
     CustomerMutation,
+    PromotionMutation,
 ):
     pass
 

@@ -12,6 +12,7 @@ from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.pricing.errors import PricingErrorCode
+from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from resolvers.errors import UserError
 
@@ -29,6 +30,9 @@ CatalogErrorCodeEnum = strawberry.enum(
 )
 PricingErrorCodeEnum = strawberry.enum(
     PricingErrorCode, name="PricingErrorCode", description="Pricing, tax and customer group errors."
+)
+PromotionErrorCodeEnum = strawberry.enum(
+    PromotionErrorCode, name="PromotionErrorCode", description="Promotion and discount code errors."
 )
 
 T = TypeVar("T")
@@ -84,6 +88,16 @@ class PricingError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: PricingErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a promotion or discount code mutation changed nothing.")
+class PromotionError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase (keys inside JSON rules as stored);"
+        " null for the whole input."
+    )
+    code: PromotionErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

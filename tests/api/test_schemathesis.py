@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import graphql
 import httpx
 import pytest
 import schemathesis
@@ -17,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
+from domain.promotions.actions import ACTION_TYPES
+from domain.promotions.conditions import LEAF_TYPES
 from gateway.app import create_app
 from gateway.settings import Settings
 from schema import schema
@@ -44,6 +47,67 @@ IDS = st.one_of(
     st.text(max_size=60),
 )
 schemathesis.graphql.scalar("ID", IDS.map(nodes.String))
+
+# JSON arguments (collection rules, promotion conditions and actions): objects built mostly from the keys
+# and type names the validators know, so generated documents reach past the first "unknown key" check.
+JSON_KEYS = st.sampled_from(
+    [
+        "type",
+        "op",
+        "conditions",
+        "items",
+        "products",
+        "variants",
+        "categories",
+        "brands",
+        "amount",
+        "percent",
+        "quantity",
+        "values",
+        "days",
+        "from",
+        "until",
+        "tiers",
+        "min_subtotal",
+        "components",
+        "price",
+        "buy_quantity",
+        "buy_items",
+        "get_quantity",
+        "get_items",
+        "variant_id",
+        "max_amount",
+        "match",
+        "field",
+    ]
+) | st.text(max_size=8)
+JSON_WORDS = st.sampled_from(
+    [*LEAF_TYPES, *ACTION_TYPES, "and", "or", "web", "bkash", "09:00", "2026-12-01T00:00:00+06:00"]
+) | st.text(max_size=12)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | JSON_WORDS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_KEYS, inner, max_size=5),
+    max_leaves=12,
+)
+
+
+def _literal(value: Any) -> graphql.ValueNode:
+    if value is None:
+        return graphql.NullValueNode()
+    if isinstance(value, bool):
+        return nodes.Boolean(value)
+    if isinstance(value, int):
+        return nodes.Int(value)
+    if isinstance(value, str):
+        return nodes.String(value)
+    if isinstance(value, list):
+        return nodes.List([_literal(v) for v in value])
+    return nodes.Object(
+        [graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=_literal(v)) for k, v in value.items()]
+    )
+
+
+schemathesis.graphql.scalar("JSON", JSON_VALUES.map(_literal))
 
 API = schemathesis.graphql.from_file(schema.as_str())
 OPERATIONS = {op.label: op for op in (result.ok() for result in API.get_all_operations())}
