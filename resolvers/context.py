@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Protocol
 from domain.access.principal import Principal
 from domain.db import Database
 from domain.documents.services import AnalysedDocument
+from domain.events.patterns import TypePatterns
 from domain.uow import AuditDraft, UnitOfWork
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
+    from resolvers.events.live import EventSource
     from resolvers.loaders import Loaders
 
 
@@ -35,6 +37,9 @@ class Context:
     locale: str | None = None
     currency: str | None = None
     event_channel_prefix: str = "stormcom:events"
+    # Subscriptions (WebSocket only): the process's live event hub, and the event types the token is granted.
+    events: EventSource | None = None
+    event_grants: TypePatterns | None = None
     audit: AuditDraft | None = None
     # Tags of what the answer read, for the response cache's purges (domain/catalog/events.py cache_tags()).
     cache_tags: set[str] = field(default_factory=set)

@@ -13,7 +13,7 @@ from schema.catalog.products_admin import CatalogProductMutation
 from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
-from schema.events import Subscription
+from schema.events import EventMutation, Subscription
 from schema.relay_utils import UnknownTypeIsNull
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
@@ -29,7 +29,12 @@ class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, Au
 
 @strawberry.type(description="Everything a client can change. Expected failures come back in `errors`.")
 class Mutation(
-    ShopMutation, AccessMutation, DocumentMutation, CatalogProductMutation, CatalogTaxonomyMutation
+    ShopMutation,
+    AccessMutation,
+    DocumentMutation,
+    CatalogProductMutation,
+    CatalogTaxonomyMutation,
+    EventMutation,
 ):
     pass
 

@@ -11,6 +11,7 @@ import strawberry
 from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
+from domain.events.errors import EventErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from resolvers.errors import UserError
 
@@ -26,6 +27,7 @@ DocumentErrorCodeEnum = strawberry.enum(
 CatalogErrorCodeEnum = strawberry.enum(
     CatalogErrorCode, name="CatalogErrorCode", description="Catalog errors."
 )
+EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", description="Event grant errors.")
 
 T = TypeVar("T")
 C = TypeVar("C", bound=enum.Enum)
@@ -71,6 +73,15 @@ class CatalogError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: CatalogErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why an event grant mutation changed nothing.")
+class EventError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: EventErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 
