@@ -40,15 +40,24 @@ def upgrade() -> None:
         RETURNS TABLE (id uuid, stream_position bigint)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
         #variable_conflict use_column
+        DECLARE
+          n bigint;
+          base bigint;
         BEGIN
           PERFORM pg_advisory_xact_lock({POSITION_LOCK});
-          UPDATE outbox_events o SET stream_position = nextval('outbox_event_position_seq')
-          FROM (
-            SELECT e.id, e.occurred_at FROM outbox_events e
-            WHERE e.id = ANY(p_ids) AND e.stream_position IS NULL
-            ORDER BY e.occurred_at, e.id
-          ) todo
-          WHERE o.id = todo.id AND o.occurred_at = todo.occurred_at;
+          SELECT count(*) INTO n FROM outbox_events e WHERE e.id = ANY(p_ids) AND e.stream_position IS NULL;
+          IF n > 0 THEN
+            -- Under the lock nobody else draws from the sequence: reserve a block and number the batch
+            -- in occurred_at order (an UPDATE calling nextval() per row numbers in no promised order).
+            base := nextval('outbox_event_position_seq');
+            PERFORM setval('outbox_event_position_seq', base + n - 1);
+            UPDATE outbox_events o SET stream_position = base + todo.rn - 1
+            FROM (
+              SELECT e.id, e.occurred_at, row_number() OVER (ORDER BY e.occurred_at, e.id) AS rn
+              FROM outbox_events e WHERE e.id = ANY(p_ids) AND e.stream_position IS NULL
+            ) todo
+            WHERE o.id = todo.id AND o.occurred_at = todo.occurred_at;
+          END IF;
           RETURN QUERY SELECT e.id, e.stream_position FROM outbox_events e WHERE e.id = ANY(p_ids);
         END $$;
         GRANT EXECUTE ON FUNCTION stormcom_outbox_sequence(uuid[]) TO {app_role};
