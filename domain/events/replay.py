@@ -15,7 +15,9 @@ from domain.uow import UnitOfWork
 async def position_of(uow: UnitOfWork, event_id: uuid.UUID) -> int | None:
     """The position of one of the store's events; None when unknown here or not relayed yet."""
     found = await uow.session.scalar(
-        select(OutboxEvent.stream_position).where(OutboxEvent.id == event_id, OutboxEvent.stream_position.is_not(None))
+        select(OutboxEvent.stream_position).where(
+            OutboxEvent.id == event_id, OutboxEvent.stream_position.is_not(None)
+        )
     )
     return int(found) if found is not None else None
 

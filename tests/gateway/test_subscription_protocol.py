@@ -7,7 +7,7 @@ import asyncio
 import json
 
 import pytest
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from gateway.settings import Settings
@@ -16,10 +16,10 @@ from tests.fixtures.subscriptions import EVENTS, PROTOCOL, open_socket, receive,
 from tests.fixtures.tenancy import MakeStore
 
 
-async def closed_with(ws, timeout: float = 10) -> int:  # type: ignore[no-untyped-def]
+async def closed_with(ws: ClientConnection) -> int:
     with pytest.raises(ConnectionClosed) as closed:
         while True:
-            await asyncio.wait_for(ws.recv(), timeout)
+            await asyncio.wait_for(ws.recv(), 10)
     assert closed.value.rcvd is not None
     return int(closed.value.rcvd.code)
 
@@ -34,7 +34,9 @@ async def test_second_init_closes_4429(live_server: LiveServer, make_store: Make
     a = await make_store("a")
     ws, ack = await open_socket(live_server.ws, a.partner)
     assert ack["type"] == "connection_ack"
-    await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {a.partner}"}}))
+    await ws.send(
+        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {a.partner}"}})
+    )
     assert await closed_with(ws) == 4429
 
 
@@ -57,7 +59,9 @@ async def test_duplicate_id_closes_4409(live_server: LiveServer, make_store: Mak
 async def test_bad_token_closes_4403(live_server: LiveServer, make_store: MakeStore) -> None:
     a = await make_store("a")
     async with connect(live_server.ws, subprotocols=[PROTOCOL]) as ws:
-        await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {a.partner}x"}}))
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {a.partner}x"}})
+        )
         assert await closed_with(ws) == 4403
     async with connect(live_server.ws, subprotocols=[PROTOCOL]) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
@@ -94,7 +98,9 @@ async def test_server_sends_keepalive_pings(settings: Settings, make_store: Make
         await ws.close()
 
 
-async def test_abrupt_disconnect_frees_every_subscription(live_server: LiveServer, make_store: MakeStore) -> None:
+async def test_abrupt_disconnect_frees_every_subscription(
+    live_server: LiveServer, make_store: MakeStore
+) -> None:
     a = await make_store("a")
     sockets = []
     for _ in range(3):
