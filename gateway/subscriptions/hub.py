@@ -91,6 +91,8 @@ class EventHub:
         self.health_check_seconds = health_check_seconds
         self.ready_timeout_seconds = ready_timeout_seconds
         self.up = asyncio.Event()
+        # Named, so operators (and tests) can find this process's subscription in CLIENT LIST.
+        self.client_name = f"stormcom-event-hub-{uuid.uuid4().hex[:12]}"
         self.received = 0
         self.ended: collections.Counter[str] = collections.Counter()
         self._by_store: dict[str, set[Subscriber]] = {}
@@ -165,7 +167,7 @@ class EventHub:
     async def _run(self) -> None:
         backoff = 0.05
         while True:
-            client = Redis.from_url(self.redis_url, socket_connect_timeout=1.0)
+            client = Redis.from_url(self.redis_url, socket_connect_timeout=1.0, client_name=self.client_name)
             pubsub = client.pubsub()
             try:
                 await pubsub.psubscribe(f"{self.prefix}:*")
