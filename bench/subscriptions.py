@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import re
 import sys
 import time
@@ -141,10 +142,15 @@ async def _measure_events(
     *,
     events: int,
     label: str,
+    jitter: float = 0.0,
+    verbose: bool = bool(os.environ.get("STORMCOM_BENCH_VERBOSE")),
 ) -> Measurement:
     samples: list[float] = []
     started = time.perf_counter()
     for i in range(events):
+        if jitter:
+            # Commits arrive at random moments of the relay's polling cycle, as real ones do.
+            await asyncio.sleep(random.uniform(0, jitter))
         uow = make_uow()
         async with uow:
             event_id = str(uow.emit("bench.tick", {"n": i, "label": label}).id)
@@ -159,7 +165,13 @@ async def _measure_events(
             raise SystemExit(
                 f"bench: event {i} reached {got} of {len(subs.sockets)} subscribers in 30 s"
             ) from None
-        samples += [t - committed for t in subs.receipts[event_id]]
+        latencies = [t - committed for t in subs.receipts[event_id]]
+        samples += latencies
+        if verbose:
+            print(
+                f"bench:   event {i}: first {min(latencies) * 1000:.1f} ms, last {max(latencies) * 1000:.1f} ms",
+                file=sys.stderr,
+            )
     return Measurement(
         scenario="subscriptions",
         case=label,
@@ -223,7 +235,11 @@ async def run(
 
         print("bench: events, relay polling", file=sys.stderr)
         label = f"relay polling every {settings.relay_interval_seconds:g} s"
-        results.append(await _measure_events(subs, make_uow, nothing, events=events, label=label))
+        results.append(
+            await _measure_events(
+                subs, make_uow, nothing, events=events, label=label, jitter=settings.relay_interval_seconds
+            )
+        )
         stop.set()
         await poller
         cpu_after = over_http.cpu_seconds(pid)
