@@ -169,7 +169,8 @@ async def _measure_events(
         samples += latencies
         if verbose:
             print(
-                f"bench:   event {i}: first {min(latencies) * 1000:.1f} ms, last {max(latencies) * 1000:.1f} ms",
+                f"bench:   event {i}: first {min(latencies) * 1000:.1f} ms,"
+                f" last {max(latencies) * 1000:.1f} ms",
                 file=sys.stderr,
             )
     return Measurement(

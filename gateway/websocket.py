@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import uuid
 from datetime import timedelta
 from typing import Any, cast
@@ -36,6 +37,7 @@ from strawberry.types.unset import UnsetType
 
 from domain.access.models import TokenKind
 from domain.access.principal import Principal
+from domain.errors import DomainError
 from domain.events.grants import granted_patterns
 from domain.events.patterns import TypePatterns
 from domain.uow import UnitOfWork
@@ -46,6 +48,18 @@ from gateway.graphql_http import HTTPFailure, Params, persisted_id
 from gateway.logging import request_id_var
 from gateway.state import GatewayState
 from resolvers.context import Context
+
+
+class _ExpectedErrorsFilter(logging.Filter):
+    """Strawberry logs every error of a subscription with its trace; a DomainError (not granted, an unknown
+    `after`, a subscriber ended as too slow) is an answer to the client, not a fault to investigate."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, DomainError)
+
+
+logging.getLogger("strawberry.execution").addFilter(_ExpectedErrorsFilter())
 
 _NOBODY = Principal(
     token_id=uuid.UUID(int=0),
