@@ -16,7 +16,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bench import cache, database, inprocess, over_http, promotions, storefront
+from bench import cache, database, inprocess, over_http, promotions, storefront, subscriptions
 from bench.stats import Measurement, Reported, as_json, environment_table, markdown_table
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -38,10 +38,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-http", action="store_true", help="only the in-process scenarios")
     parser.add_argument(
         "--suite",
-        choices=("all", "foundation", "storefront"),
+        choices=("all", "foundation", "storefront", "subscriptions"),
         default="all",
-        help="foundation: the request path on the Shop query; storefront: the catalog under wrk",
+        help=(
+            "foundation: the request path on the Shop query; storefront: the catalog under wrk; "
+            "subscriptions: live event fan-out to many WebSocket subscribers"
+        ),
     )
+    parser.add_argument(
+        "--subscribers", type=int, default=1000, help="concurrent subscriptions (one process)"
+    )
+    parser.add_argument("--events", type=int, default=40, help="events per subscription case")
     parser.add_argument("--seconds", type=float, default=10, help="wrk duration per storefront case")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn processes")
     parser.add_argument("--products", type=int, default=2000, help="demo catalog size for the storefront")
@@ -266,6 +273,58 @@ def render_storefront(name: str, rows: list[Reported], env: dict[str, Any], elap
     )
 
 
+async def measure_subscriptions(args: argparse.Namespace) -> tuple[list[Measurement], dict[str, Any]]:
+    load_before = load_average()
+    db_url, redis_url = database.bench_urls(subscriptions.DATABASE)
+    settings = bench_settings(db_url, redis_url)
+    print(f"bench: preparing {subscriptions.DATABASE} (drop, create, migrate, seed)", file=sys.stderr)
+    credentials = await database.prepare(settings)
+    rows, figures = await subscriptions.run(
+        settings, server_env(settings), credentials, subscribers=args.subscribers, events=args.events
+    )
+    env = _environment(args, load_before, db_url, await redis_version(redis_url))
+    env["HTTP"] = (
+        "uvicorn (1 process, default loop) in a subprocess on 127.0.0.1; the subscribers are `websockets` "
+        "clients in the bench process on the same machine (their own parsing is inside the latency)"
+    )
+    env["in-process"] = "-"
+    env["memory"] = (
+        f"RSS of the gateway process {figures['rss_before_mb']:.1f} MB with no subscription, "
+        f"{figures['rss_after_mb']:.1f} MB with {args.subscribers}: "
+        f"{figures['rss_per_connection_kb']:.1f} KB per connection (one subscription each)"
+    )
+    env["opening"] = f"{args.subscribers} connections + subscriptions opened in {figures['open_s']:.1f} s"
+    if "server_cpu_s_per_event" in figures:
+        env["server CPU per event"] = (
+            f"{figures['server_cpu_s_per_event'] * 1000:.1f} ms to fan one event out to {args.subscribers} "
+            "subscribers (user + system time of the gateway process)"
+        )
+    env["client errors"] = figures["client_errors"]
+    return rows, env
+
+
+def render_subscriptions(name: str, rows: list[Measurement], env: dict[str, Any], elapsed: float) -> str:
+    return "\n".join(
+        [
+            f"# Subscription fan-out benchmark `{name}`",
+            "",
+            "Produced by `python -m bench --suite subscriptions`. One gateway process; each subscriber holds",
+            'its own WebSocket (graphql-transport-ws) with `events(types: ["bench.*"])` and the demo partner',
+            "token. Each event is committed through a unit of work into the outbox, handed over by the relay",
+            "(`workers/relay.py`) to Redis, fanned out by the process's one hub connection, executed per",
+            "subscription and sent. Latency is from `commit()` returning to the subscriber having parsed the",
+            "message; n = events x subscribers. One event in flight at a time.",
+            "",
+            markdown_table(as_json(rows)),
+            "",
+            environment_table(env),
+            "",
+            f"Whole run, including database preparation: {elapsed:.1f} s.",
+            "",
+        ]
+    )
+
+
 def _write(name: str, text: str, payload: dict[str, Any]) -> None:
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -289,6 +348,13 @@ def main(argv: list[str] | None = None) -> None:
         name = f"{args.name}-storefront"
         payload = {"name": name, "environment": env, "results": as_json(rows), "elapsed_s": elapsed}
         _write(name, render_storefront(name, rows, env, elapsed), payload)
+    if args.suite in ("all", "subscriptions") and not args.cache_only:
+        started = time.perf_counter()
+        sub_rows, env = asyncio.run(measure_subscriptions(args))
+        elapsed = time.perf_counter() - started
+        name = f"{args.name}-subscriptions"
+        payload = {"name": name, "environment": env, "results": as_json(sub_rows), "elapsed_s": elapsed}
+        _write(name, render_subscriptions(name, sub_rows, env, elapsed), payload)
 
 
 if __name__ == "__main__":

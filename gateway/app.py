@@ -27,6 +27,7 @@ from gateway.metrics import Metrics
 from gateway.middleware import RequestContextMiddleware
 from gateway.settings import Settings, get_settings
 from gateway.state import GatewayState
+from gateway.subscriptions.hub import EventHub
 from gateway.websocket import GraphQLWebSocket
 from schema import schema
 
@@ -46,6 +47,13 @@ def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
     cache_redis = Redis.from_url(settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
     cache = ResponseCache(cache_redis, settings, metrics)
     principals = PrincipalCache(ttl_seconds=settings.principal_cache_ttl_seconds)
+    hub = EventHub(
+        settings.redis_url,
+        settings.event_channel_prefix,
+        buffer_size=settings.subscription_buffer_size,
+        health_check_seconds=settings.pubsub_health_check_seconds,
+    )
+    metrics.watch_hub(hub)
     return GatewayState(
         settings=settings,
         db=db,
@@ -64,6 +72,7 @@ def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
             principals,
             health_check_seconds=settings.pubsub_health_check_seconds,
         ),
+        hub=hub,
     )
 
 
@@ -104,10 +113,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Without the purge subscription the in-process tiers stay off (see gateway/cache/subscriber.py).
         state.subscriber.start()
+        state.hub.start()
         tune_for_serving()
         try:
             yield
         finally:
+            await state.hub.stop()
             await state.subscriber.stop()
             await state.db.dispose()
             await state.redis.aclose()

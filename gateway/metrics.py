@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy.pool import QueuePool
 
 from domain.db import Database
+from gateway.subscriptions.hub import EventHub
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -32,6 +33,32 @@ class _PoolCollector(Collector):
                 family.add_metric([name, "overflow"], max(pool.overflow(), 0))
                 family.add_metric([name, "size"], pool.size())
         yield family
+
+
+class _HubCollector(Collector):
+    def __init__(self, hub: EventHub) -> None:
+        self.hub = hub
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        yield GaugeMetricFamily(
+            "stormcom_subscriptions_active",
+            "Live event subscriptions in this process",
+            value=self.hub.subscribers,
+        )
+        yield GaugeMetricFamily(
+            "stormcom_event_hub_up",
+            "1 while the process's event subscription to Redis is live",
+            value=1 if self.hub.up.is_set() else 0,
+        )
+        yield CounterMetricFamily(
+            "stormcom_event_hub_received", "Events the hub received from Redis", value=self.hub.received
+        )
+        ended = CounterMetricFamily(
+            "stormcom_subscriptions_ended", "Subscriptions ended by the hub, by reason", labels=["reason"]
+        )
+        for reason, n in sorted(self.hub.ended.items()):
+            ended.add_metric([reason], n)
+        yield ended
 
 
 class Metrics:
@@ -72,6 +99,9 @@ class Metrics:
 
     def watch_pool(self, db: Database) -> None:
         self.registry.register(_PoolCollector(db))
+
+    def watch_hub(self, hub: EventHub) -> None:
+        self.registry.register(_HubCollector(hub))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

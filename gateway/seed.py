@@ -13,6 +13,7 @@ from domain.access.models import Permission, Role, TokenKind
 from domain.access.principal import resolve_token
 from domain.access.services import RoleInput, TokenInput, create_role, create_token
 from domain.db import Database, create_database, create_engine
+from domain.events.grants import granted_patterns, set_event_grants
 from domain.tenancy.models import MembershipRole, Store
 from domain.tenancy.provisioning import ensure_organization, ensure_staff, ensure_store
 from domain.uow import UnitOfWork
@@ -63,13 +64,14 @@ async def _provision(settings: Settings) -> list[Store]:
         await owner.dispose()
 
 
-async def _token_still_works(db: Database, secret: Any, store_id: uuid.UUID) -> bool:
+async def _token_still_works(db: Database, secret: Any, store_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of the token with this secret if it still works for this store."""
     if not isinstance(secret, str):
-        return False
+        return None
     async with db.primary.connect() as conn:
         principal = await resolve_token(conn, secret)
         await conn.commit()
-    return principal is not None and principal.store_id == store_id
+    return principal.token_id if principal is not None and principal.store_id == store_id else None
 
 
 async def _ensure_tokens(db: Database, store: Store, previous: dict[str, Any]) -> dict[str, str]:
@@ -89,13 +91,18 @@ async def _ensure_tokens(db: Database, store: Store, previous: dict[str, Any]) -
             ("admin_token", TokenKind.ADMIN, all_scopes),
             ("partner_token", TokenKind.PARTNER, PARTNER_SCOPES),
         ):
-            if await _token_still_works(db, previous.get(key), store.id):
+            token_id = await _token_still_works(db, previous.get(key), store.id)
+            if token_id is not None:
                 out[key] = previous[key]
-                continue
-            _, secret = await create_token(
-                uow, TokenInput(name=f"demo {kind.value}", kind=kind, scopes=scopes), created_by="seed"
-            )
-            out[key] = secret
+            else:
+                token, out[key] = await create_token(
+                    uow, TokenInput(name=f"demo {kind.value}", kind=kind, scopes=scopes), created_by="seed"
+                )
+                token_id = token.id
+            # The demo partner receives every event type of its store (a token kept from before grants
+            # existed gets them too).
+            if kind is TokenKind.PARTNER and not await granted_patterns(uow, token_id):
+                await set_event_grants(uow, token_id, ["*"])
         await uow.commit()
     return out
 

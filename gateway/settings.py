@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     relay_interval_seconds: float = 0.2
     relay_stale_after_seconds: int = 60
 
+    # WebSocket subscriptions (docs/adr/0013-subscriptions.md).
+    ws_init_timeout_seconds: float = 10.0
+    ws_max_subscriptions: int = 20
+    ws_keepalive_seconds: float = 15.0
+    # Events buffered per subscription before it is ended as too slow (it resumes with `after`).
+    subscription_buffer_size: int = 1000
+
     # Response cache of persisted storefront queries (docs/adr/0006-response-cache.md).
     response_cache: bool = True
     response_cache_ttl_seconds: int = 300

@@ -15,6 +15,7 @@ from gateway.documents import DocumentPreparer, DocumentRegistry
 from gateway.limits import CostBudget
 from gateway.metrics import Metrics
 from gateway.settings import Settings
+from gateway.subscriptions.hub import EventHub
 
 
 @dataclass
@@ -30,3 +31,4 @@ class GatewayState:
     cache: ResponseCache
     principals: PrincipalCache
     subscriber: PurgeSubscriber
+    hub: EventHub

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from domain.access.principal import Principal
 from domain.db import Database
 from domain.documents.services import AnalysedDocument
+from domain.events.patterns import TypePatterns
 from domain.promotions.cache import PROCESS_CACHE, PromotionCache
 from domain.promotions.limits import PromotionLimits
 from domain.uow import AuditDraft, UnitOfWork
@@ -15,6 +16,7 @@ from domain.uow import AuditDraft, UnitOfWork
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
+    from resolvers.events.live import EventSource
     from resolvers.loaders import Loaders
 
 
@@ -40,6 +42,9 @@ class Context:
     promotion_limits: PromotionLimits = field(default_factory=PromotionLimits)
     # Compiled promotions per store, shared by the process's requests (domain/promotions/cache.py).
     promotion_cache: PromotionCache = field(default_factory=lambda: PROCESS_CACHE)
+    # Subscriptions (WebSocket only): the process's live event hub, and the event types the token is granted.
+    events: EventSource | None = None
+    event_grants: TypePatterns | None = None
     audit: AuditDraft | None = None
     # Tags of what the answer read, for the response cache's purges (domain/catalog/events.py cache_tags()).
     cache_tags: set[str] = field(default_factory=set)

@@ -11,6 +11,7 @@ import strawberry
 from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
+from domain.events.errors import EventErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
@@ -34,6 +35,7 @@ PricingErrorCodeEnum = strawberry.enum(
 PromotionErrorCodeEnum = strawberry.enum(
     PromotionErrorCode, name="PromotionErrorCode", description="Promotion and discount code errors."
 )
+EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", description="Event grant errors.")
 
 T = TypeVar("T")
 C = TypeVar("C", bound=enum.Enum)
@@ -98,6 +100,15 @@ class PromotionError:
         " null for the whole input."
     )
     code: PromotionErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why an event grant mutation changed nothing.")
+class EventError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: EventErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

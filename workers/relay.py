@@ -17,6 +17,7 @@ from arq.connections import ArqRedis
 from domain.db import Database
 from domain.events.channels import store_channel
 from domain.events.outbox import claim_events
+from domain.events.positions import assign_positions, publication_lock
 from gateway.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,22 @@ async def relay_once(
 ) -> int:
     """Claim one batch, enqueue and publish it; return how many events were handed over."""
     stale = settings.relay_stale_after_seconds if stale_after is None else stale_after
-    async with db.primary.connect() as conn:
+    # Claim, number and publish under the position lock, publishing only after the commit: a subscriber
+    # that replays from the database and then reads the live stream misses nothing and sees positions in
+    # order (domain/events/positions.py).
+    async with db.primary.connect() as conn, publication_lock(conn):
         events = await claim_events(conn, limit=settings.relay_batch_size, stale_after_seconds=stale)
+        positions = await assign_positions(conn, [e.id for e in events])
         await conn.commit()
+        if events:
+            pipe = arq.pipeline(transaction=False)
+            for event in sorted(events, key=lambda e: positions.get(e.id, 0)):
+                live = {**event.to_json(), "position": positions.get(event.id)}
+                pipe.publish(channel(settings, event.store_id), json.dumps(live, ensure_ascii=False))
+            await pipe.execute()
     for event in events:
         payload = event.to_json()
         await arq.enqueue_job(HANDLE_EVENT, payload, _job_id=str(event.id), _queue_name=settings.arq_queue)
-        await arq.publish(channel(settings, event.store_id), json.dumps(payload, ensure_ascii=False))
     if events:
         log.info("relayed events", extra={"count": len(events)})
     return len(events)

@@ -6,7 +6,7 @@ Fields: id, type, store_id, occurred_at, version, data, correlation_id.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,9 @@ class EventEnvelope:
     version: int
     data: dict[str, Any]
     correlation_id: str
+    # Commit order, known once the relay has handed the event over; not part of the envelope's JSON
+    # (`to_json`), the relay sends it beside it on the subscription channel.
+    position: int | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,4 +45,5 @@ class EventEnvelope:
             version=int(raw["version"]),
             data=raw["data"],
             correlation_id=raw.get("correlation_id", ""),
+            position=int(raw["position"]) if raw.get("position") is not None else None,
         )

@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.db import Base, TenantScoped, utcnow
+from domain.db import Base, TenantScoped, Timestamped, utcnow
 
 
 class OutboxEvent(TenantScoped, Base):
@@ -32,6 +32,9 @@ class OutboxEvent(TenantScoped, Base):
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Commit order, assigned by the relay when it hands the event over (domain/events/positions.py):
+    # the resume point of subscriptions.
+    stream_position: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ProcessedEvent(TenantScoped, Base):
@@ -42,3 +45,17 @@ class ProcessedEvent(TenantScoped, Base):
     consumer: Mapped[str] = mapped_column(String(100), primary_key=True)
     event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EventGrant(TenantScoped, Timestamped, Base):
+    """One event type pattern a token may receive (`order.created`, `order.*` or `*`).
+
+    A token receives only the types its grants match, on top of holding `events:subscribe`.
+    """
+
+    __tablename__ = "event_grants"
+
+    token_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True
+    )
+    pattern: Mapped[str] = mapped_column(String(100), primary_key=True)

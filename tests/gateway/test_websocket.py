@@ -12,6 +12,7 @@ from arq.connections import RedisSettings
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from domain.access.models import TokenKind
 from domain.db import Database
 from gateway.settings import Settings
 from tests.fixtures.server import LiveServer
@@ -75,13 +76,26 @@ async def test_bad_token_is_refused_with_4403(live_server: LiveServer) -> None:
 
 async def test_token_without_scope_cannot_subscribe(live_server: LiveServer, make_store: MakeStore) -> None:
     a = await make_store("a")
+    reader = await a.token(TokenKind.PARTNER, ["catalog:read"], "no-events")
     async with connect(live_server.ws, subprotocols=[PROTOCOL]) as ws:
-        assert (await init(ws, a.storefront))["type"] == "connection_ack"
+        assert (await init(ws, reader))["type"] == "connection_ack"
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
         message = json.loads(await asyncio.wait_for(ws.recv(), 5))
     assert message["type"] == "error" or message["payload"].get("errors")
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_storefront_token_may_not_send_a_raw_document(
+    live_server: LiveServer, make_store: MakeStore
+) -> None:
+    a = await make_store("a")
+    async with connect(live_server.ws, subprotocols=[PROTOCOL]) as ws:
+        assert (await init(ws, a.storefront))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+        message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+    assert message["type"] == "error"
+    assert message["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_ID_REQUIRED"
 
 
 async def test_legacy_graphql_ws_protocol_is_off(live_server: LiveServer) -> None:

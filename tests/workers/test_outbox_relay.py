@@ -130,7 +130,9 @@ async def test_crash_before_relay_loses_nothing(
     assert all(r["processed_at"] is not None for r in await outbox(owner_engine))
     assert {p["id"] for p in published} >= set(ids)
     envelope = next(p for p in published if p["id"] == ids[0])
-    assert set(envelope) == {"id", "type", "store_id", "occurred_at", "version", "data", "correlation_id"}
+    # The subscription channel carries the envelope and its commit-ordered position (resume point).
+    fields = {"id", "type", "store_id", "occurred_at", "version", "data", "correlation_id", "position"}
+    assert set(envelope) == fields and isinstance(envelope["position"], int)
 
 
 async def test_relay_twice_delivers_nothing_twice(
