@@ -25,7 +25,9 @@ from domain.catalog.models import (
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
+from domain.notifications.models import StaffNotification
 from domain.tenancy.models import Membership, Organization, Store, User
+from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSettings, WebhookSubscription
 
 __all__ = [
     "ApiToken",
@@ -53,10 +55,15 @@ __all__ = [
     "Review",
     "Role",
     "RolePermission",
+    "StaffNotification",
     "StockLevel",
     "Store",
     "SummaryPrice",
     "Translation",
     "User",
     "VariantPrice",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSettings",
+    "WebhookSubscription",
 ]

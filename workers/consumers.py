@@ -8,8 +8,6 @@ every consumer of the default stage, whatever the import order.
 
 from __future__ import annotations
 
-import workers.cache_purge
-import workers.catalog  # noqa: F401  (registers catalog.read_model)
 from workers.handlers import consumers
 
 __all__ = ["consumers"]

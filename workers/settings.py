@@ -10,12 +10,14 @@ from arq import cron
 from arq.connections import ArqRedis, RedisSettings
 
 from domain.db import create_database
+from domain.webhooks.delivery import Deliverer
 from gateway.logging import configure_logging
 from gateway.settings import get_settings
 from workers import cache_purge
 from workers.context import WorkerState, worker_state
 from workers.relay import relay_forever
 from workers.tasks import ensure_partitions, handle_event
+from workers.webhooks import deliver_forever, delivery_config, http_client
 
 _settings = get_settings()
 
@@ -27,14 +29,22 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["stormcom"] = WorkerState(settings=_settings, db=db, arq=redis)
     cache_purge.bind(redis, _settings)
     ctx["relay_task"] = asyncio.create_task(relay_forever(db, redis, _settings))
+    client = http_client(_settings)
+    ctx["webhook_client"] = client
+    deliverer = Deliverer(db=db, client=client, config=delivery_config(_settings))
+    ctx["webhook_task"] = asyncio.create_task(deliver_forever(deliverer, _settings))
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
-    task = ctx.get("relay_task")
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for name in ("relay_task", "webhook_task"):
+        task = ctx.get(name)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    client = ctx.get("webhook_client")
+    if client is not None:
+        await client.aclose()
     await worker_state(ctx).db.dispose()
 
 
