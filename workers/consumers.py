@@ -8,6 +8,9 @@ every consumer of the default stage, whatever the import order.
 
 from __future__ import annotations
 
+import workers.cache_purge
+import workers.catalog
+import workers.webhooks  # noqa: F401  (each module registers its consumers)
 from workers.handlers import consumers
 
 __all__ = ["consumers"]

@@ -15,8 +15,13 @@ from domain.webhooks.services import delivery_row
 async def fan_out(uow: UnitOfWork, envelope: EventEnvelope) -> int:
     """Insert the deliveries of an event; idempotent by (endpoint, event). Returns how many are new."""
     subs = (await uow.session.scalars(select(WebhookSubscription).where(WebhookSubscription.active))).all()
+    # Due from the moment the event happened: deliveries are attempted oldest event first.
     now = uow.clock()
-    values = [delivery_row(s, envelope, now) for s in subs if matches(s.event_types, envelope.type)]
+    values = [
+        delivery_row(s, envelope, due=envelope.occurred_at, now=now)
+        for s in subs
+        if matches(s.event_types, envelope.type)
+    ]
     if not values:
         return 0
     stmt = (

@@ -226,7 +226,7 @@ async def replay_since(
             return queued
         after = (rows[-1].occurred_at, rows[-1].id)
         values = [
-            delivery_row(sub, row_to_envelope(row), now)
+            delivery_row(sub, row_to_envelope(row), due=now, now=now)
             for row in rows
             for sub in subs
             if matches(sub.event_types, row.type)
@@ -248,8 +248,10 @@ async def replay_since(
             queued += len((await uow.session.execute(upsert)).all())
 
 
-def delivery_row(sub: WebhookSubscription, envelope: Any, now: datetime) -> dict[str, Any]:
-    """The values of a new pending delivery of an event to an endpoint, due now."""
+def delivery_row(
+    sub: WebhookSubscription, envelope: Any, *, due: datetime, now: datetime
+) -> dict[str, Any]:
+    """The values of a new pending delivery of an event to an endpoint, due at `due`."""
     return {
         "id": uuid.uuid4(),
         "store_id": sub.store_id,
@@ -260,7 +262,7 @@ def delivery_row(sub: WebhookSubscription, envelope: Any, now: datetime) -> dict
         "payload": envelope.to_json(),
         "correlation_id": envelope.correlation_id,
         "status": DeliveryStatus.PENDING,
-        "next_attempt_at": now,
+        "next_attempt_at": due,
         "attempt_count": 0,
         "schedule_step": 0,
         "claims": 0,
