@@ -144,7 +144,9 @@ async def test_a_retry_that_succeeds_ends_the_delivery(
 
     [row] = await deliveries(owner_engine, sub.id)
     assert row["status"] == "succeeded" and row["attempt_count"] == 2
-    subs = await fetch(owner_engine, "SELECT failing_since FROM webhook_subscriptions WHERE id = :s", s=sub.id)
+    subs = await fetch(
+        owner_engine, "SELECT failing_since FROM webhook_subscriptions WHERE id = :s", s=sub.id
+    )
     assert subs[0]["failing_since"] is None
 
 
@@ -204,7 +206,9 @@ async def test_429_and_503_honour_retry_after(
     sub, _ = await make_endpoint(store)
     when = (clock.now + timedelta(seconds=900)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     receiver.script(
-        "/hook", Reply(status=429, headers={"Retry-After": "120"}), Reply(status=503, headers={"Retry-After": when})
+        "/hook",
+        Reply(status=429, headers={"Retry-After": "120"}),
+        Reply(status=503, headers={"Retry-After": when}),
     )
     await emit(store, "order.created", {"id": "o1"})
     deliverer = make_deliverer()
@@ -236,7 +240,7 @@ async def test_410_disables_the_endpoint_emits_the_event_and_tells_the_staff(
     await emit(store, "order.created", {"id": "o2"})
     deliverer = make_deliverer()
 
-    await deliverer.claim(1) and None  # noqa: B018  (claim one only, then deliver it below)
+    await deliverer.claim(1) and None
     rows = await deliveries(owner_engine, sub.id)
     claimed = next(r for r in rows if r["status"] == "delivering")
     from domain.webhooks.delivery import Claim
@@ -329,7 +333,9 @@ async def test_an_endpoint_failing_longer_than_the_store_allows_is_disabled(
     assert state["active"] is False and "failed for" in state["disabled_reason"]
     types = [e["type"] for e in await outbox(owner_engine, store.id)]
     assert types.count("webhook_subscription.disabled") == 1
-    notes = await fetch(owner_engine, "SELECT kind, data FROM staff_notifications WHERE store_id = :s", s=store.id)
+    notes = await fetch(
+        owner_engine, "SELECT kind, data FROM staff_notifications WHERE store_id = :s", s=store.id
+    )
     assert len(notes) == 1 and notes[0]["data"]["id"] == str(sub.id)
 
 

@@ -180,5 +180,7 @@ async def test_replay_since_delivers_what_an_endpoint_missed(
         assert await replay_since(uow, since, subscription_id=sub.id, failed_only=True) == 0
         assert await replay_since(uow, since, subscription_id=sub.id) == 3
         await uow.commit()
-    rows = await fetch(owner_engine, "SELECT status FROM webhook_deliveries WHERE subscription_id = :s", s=sub.id)
+    rows = await fetch(
+        owner_engine, "SELECT status FROM webhook_deliveries WHERE subscription_id = :s", s=sub.id
+    )
     assert sorted(r["status"] for r in rows) == ["pending"] * 3
