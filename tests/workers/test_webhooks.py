@@ -116,12 +116,7 @@ async def test_the_delivery_loop_sends_what_the_fan_out_creates(
     task = asyncio.create_task(deliver_forever(deliverer, loop_settings))
     try:
         sent = await emit(store, "order.created", {"id": "o1"})
-
-        async def arrived() -> None:
-            while not receiver.at("/hook"):
-                await asyncio.sleep(0.01)
-
-        await asyncio.wait_for(arrived(), 30)
+        await receiver.wait_for("/hook")
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -391,8 +391,7 @@ async def test_a_worker_cancelled_while_the_request_is_in_flight_is_retried_with
     [claim] = await crashed.claim(1)
 
     task = asyncio.create_task(crashed.deliver(claim))
-    while not receiver.at("/hook"):  # the request reached the receiver
-        await asyncio.sleep(0.01)
+    await receiver.wait_for("/hook")  # the request reached the receiver
     task.cancel()  # the worker dies with the request in flight
     await asyncio.gather(task, return_exceptions=True)
     clock.advance(60)
