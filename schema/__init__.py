@@ -17,10 +17,11 @@ from schema.events import Subscription
 from schema.relay_utils import UnknownTypeIsNull
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
+from schema.webhooks import WebhookMutation, WebhookQuery
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery):
+class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, AuditQuery, WebhookQuery):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
         extensions=[UnknownTypeIsNull()],
@@ -29,7 +30,12 @@ class Query(ShopQuery, CatalogQuery, ViewerQuery, AccessQuery, DocumentQuery, Au
 
 @strawberry.type(description="Everything a client can change. Expected failures come back in `errors`.")
 class Mutation(
-    ShopMutation, AccessMutation, DocumentMutation, CatalogProductMutation, CatalogTaxonomyMutation
+    ShopMutation,
+    AccessMutation,
+    DocumentMutation,
+    CatalogProductMutation,
+    CatalogTaxonomyMutation,
+    WebhookMutation,
 ):
     pass
 

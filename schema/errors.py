@@ -12,6 +12,7 @@ from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.tenancy.errors import StoreErrorCode
+from domain.webhooks.errors import WebhookErrorCode
 from resolvers.errors import UserError
 
 AccessErrorCodeEnum = strawberry.enum(
@@ -25,6 +26,10 @@ DocumentErrorCodeEnum = strawberry.enum(
 )
 CatalogErrorCodeEnum = strawberry.enum(
     CatalogErrorCode, name="CatalogErrorCode", description="Catalog errors."
+)
+
+WebhookErrorCodeEnum = strawberry.enum(
+    WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
 )
 
 T = TypeVar("T")
@@ -71,6 +76,15 @@ class CatalogError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: CatalogErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a webhook mutation changed nothing.")
+class WebhookError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: WebhookErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

@@ -248,9 +248,7 @@ async def replay_since(
             queued += len((await uow.session.execute(upsert)).all())
 
 
-def delivery_row(
-    sub: WebhookSubscription, envelope: Any, *, due: datetime, now: datetime
-) -> dict[str, Any]:
+def delivery_row(sub: WebhookSubscription, envelope: Any, *, due: datetime, now: datetime) -> dict[str, Any]:
     """The values of a new pending delivery of an event to an endpoint, due at `due`."""
     return {
         "id": uuid.uuid4(),
