@@ -47,9 +47,7 @@ async def list_subscriptions(
     return to_page(rows, size, after=after, key=lambda s: (s.created_at, s.id))
 
 
-def _newest_first(
-    stmt: Select[WebhookDelivery], size: int, after: str | None
-) -> Select[WebhookDelivery]:
+def _newest_first(stmt: Select[WebhookDelivery], size: int, after: str | None) -> Select[WebhookDelivery]:
     if after:
         at, ident = decode_cursor(after)
         stmt = stmt.where(
