@@ -19,10 +19,13 @@ from domain.uow import UnitOfWork
 from domain.webhooks.delivery import Deliverer, DeliveryConfig
 from domain.webhooks.fanout import fan_out
 from gateway.settings import Settings
-from workers.handlers import consumers
+from workers.handlers import PURGE_STAGE, consumers
 
 log = logging.getLogger(__name__)
 CONSUMER = "webhooks.fanout"
+# After the read models and the cache purge: a partner that reads back what a webhook announced must find
+# it fresh, so deliveries exist only once the purge is done.
+DELIVERY_STAGE = PURGE_STAGE + 10
 
 
 @dataclass
@@ -33,7 +36,7 @@ class _Wake:
 _wake = _Wake()
 
 
-@consumers.register(CONSUMER, "*")
+@consumers.register(CONSUMER, "*", stage=DELIVERY_STAGE)
 async def fanout(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     if await fan_out(uow, envelope) and _wake.event is not None:
         _wake.event.set()
