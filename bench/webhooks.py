@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from bench.over_http import free_port
+from bench.over_http import cpu_seconds, free_port
 from bench.stats import Measurement
 from domain.db import create_database, create_engine
 from domain.tenancy.models import Store
@@ -77,9 +77,9 @@ def receiver(secret: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def worker(env: dict[str, str]) -> Iterator[None]:
-    with _process([sys.executable, "-c", "from gateway.cli import app; app()", "worker"], env):
-        yield
+def worker(env: dict[str, str]) -> Iterator[int]:
+    with _process([sys.executable, "-c", "from gateway.cli import app; app()", "worker"], env) as proc:
+        yield proc.pid
 
 
 async def _receipts(base: str) -> list[tuple[str, float, float, bool]]:
@@ -132,18 +132,32 @@ async def run(
                 assert row is not None
                 row.url = f"{base}/hook"
                 await u.commit()
-            with worker(env):
+            with worker(env) as pid:
                 # Warm-up: the worker is up and the path is hot before anything is measured.
                 await _emit(uow, 20, batch=20)
                 await _wait_for(base, 20, 60)
 
+                cpu_before = cpu_seconds(pid)
                 start = time.time()
                 await _emit(uow, events, batch=50)
                 produced = time.time() - start
-                rows = await _wait_for(base, 20 + events, 300)
+                rows = await _wait_for(base, 20 + events, 600)
                 burst = rows[20:]
+                cpu_after = cpu_seconds(pid)
+                if cpu_before is not None and cpu_after is not None:
+                    produced_note = (
+                        f"; worker CPU {(cpu_after - cpu_before) / events * 1000:.1f} ms per event"
+                    )
+                else:
+                    produced_note = ""
                 results.append(
-                    _measure("burst", burst, start, events, f"{events} events committed in {produced:.2f} s")
+                    _measure(
+                        "burst",
+                        burst,
+                        start,
+                        events,
+                        f"{events} events committed in {produced:.2f} s{produced_note}",
+                    )
                 )
 
                 before = len(rows)

@@ -24,7 +24,7 @@ _settings = get_settings()
 
 async def startup(ctx: dict[str, Any]) -> None:
     configure_logging(_settings.log_level, json_lines=_settings.log_json)
-    db = create_database(_settings.app_url, pool_size=5, max_overflow=5)
+    db = create_database(_settings.app_url, pool_size=10, max_overflow=10)
     redis: ArqRedis = ctx["redis"]
     ctx["stormcom"] = WorkerState(settings=_settings, db=db, arq=redis)
     cache_purge.bind(redis, _settings)
@@ -56,4 +56,8 @@ class WorkerSettings:
     queue_name = _settings.arq_queue
     redis_settings = RedisSettings.from_dsn(_settings.redis_url)
     max_tries = 10
+    # arq sleeps `poll_delay` between looks at the queue and runs at most `max_jobs` at once: its defaults
+    # (0.5 s, 10) cap a worker at 20 events/s, which the webhook benchmark hit (bench/results/*-webhooks).
+    poll_delay = 0.05
+    max_jobs = 50
     keep_result = 3600

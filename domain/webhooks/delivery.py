@@ -194,7 +194,9 @@ class Deliverer:
             delivery = await session.get(WebhookDelivery, claim.delivery_id, with_for_update=True)
             if delivery is None:  # the endpoint was deleted meanwhile
                 return
-            sub = await session.get(WebhookSubscription, delivery.subscription_id, with_for_update=True)
+            # Not locked on the way in: a success changes the endpoint only when it was failing, and the
+            # claim skips locked endpoints, so locking it on every attempt would stall its next claims.
+            sub = await session.get(WebhookSubscription, delivery.subscription_id)
             now = self.clock()
             # A claim that expired and was taken by another worker: record what happened, decide nothing.
             ours = delivery.claim_token == claim.token and delivery.status is DeliveryStatus.DELIVERING
@@ -208,7 +210,8 @@ class Deliverer:
                     delivery.status = DeliveryStatus.SUCCEEDED
                     delivery.delivered_at = now
                     delivery.next_attempt_at = None
-                    if sub is not None:
+                    if sub is not None and sub.failing_since is not None:
+                        await session.refresh(sub, with_for_update=True)
                         sub.failing_since = None
                 else:
                     next_at = await self._failed(uow, delivery, sub, result, now)
@@ -239,6 +242,8 @@ class Deliverer:
         now: datetime,
     ) -> datetime | None:
         """Schedule the next attempt (or give up); disable an endpoint that is gone or failing too long."""
+        if sub is not None:
+            await uow.session.refresh(sub, with_for_update=True)
         if result.status_code == 410:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
