@@ -45,7 +45,8 @@ strawberry.enum(
     models.AttemptOutcome,
     name="WebhookAttemptOutcome",
     description="How an attempt ended: success (2xx), http_error (any other status, 3xx included), "
-    "timeout, connection_error, target_refused (the URL resolves to a private address).",
+    "timeout, connection_error, target_refused (the URL resolves to a private address), abandoned (claimed "
+    "several times by workers that stopped before an outcome).",
 )
 
 WebhookDeliveryStatus = models.DeliveryStatus

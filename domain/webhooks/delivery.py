@@ -35,6 +35,8 @@ from domain.webhooks.services import disable_subscription, signing_secrets
 from domain.webhooks.targets import TargetRefused, resolve_target
 
 USER_AGENT = "StormCom-Webhooks/1.0"
+# Claims without a recorded attempt before a claim counts as a failed (abandoned) attempt.
+MAX_SILENT_CLAIMS = 3
 _CLAIM = text("SELECT claimed_id, claimed_store FROM stormcom_webhook_claim(:now, :limit, :lease, :token)")
 
 
@@ -130,8 +132,15 @@ class Deliverer:
                 correlation_id=delivery.correlation_id,
             )
             correlation_id = delivery.correlation_id
+            silent_claims = delivery.claims - delivery.attempt_count
         started = self.clock()
-        result = await self._send(request)
+        if silent_claims > MAX_SILENT_CLAIMS:
+            result = Result(
+                AttemptOutcome.ABANDONED,
+                error=f"{silent_claims - 1} claims ended without an outcome (their workers stopped)",
+            )
+        else:
+            result = await self._send(request)
         await self._record(claim, started, result, correlation_id)
         return result.outcome
 
@@ -201,6 +210,8 @@ class Deliverer:
             # A claim that expired and was taken by another worker: record what happened, decide nothing.
             ours = delivery.claim_token == claim.token and delivery.status is DeliveryStatus.DELIVERING
             delivery.attempt_count += 1
+            if result.outcome is AttemptOutcome.ABANDONED:
+                delivery.claims = delivery.attempt_count  # count silent claims afresh
             delivery.last_status_code = result.status_code
             delivery.last_error = result.error
             next_at: datetime | None = None

@@ -37,6 +37,9 @@ class AttemptOutcome(enum.StrEnum):
     TIMEOUT = "timeout"
     CONNECTION_ERROR = "connection_error"
     TARGET_REFUSED = "target_refused"  # resolves to a private, loopback or link-local address
+    # Claimed again and again without an outcome: its workers died (a delivery that kills workers must
+    # not be retried every lease forever without a trace).
+    ABANDONED = "abandoned"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

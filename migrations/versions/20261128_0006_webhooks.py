@@ -39,7 +39,7 @@ def upgrade() -> None:
     sa.Column('delivery_id', sa.UUID(), nullable=False),
     sa.Column('subscription_id', sa.UUID(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('outcome', sa.Enum('success', 'http_error', 'timeout', 'connection_error', 'target_refused', name='webhook_attempt_outcome'), nullable=False),
+    sa.Column('outcome', sa.Enum('success', 'http_error', 'timeout', 'connection_error', 'target_refused', 'abandoned', name='webhook_attempt_outcome'), nullable=False),
     sa.Column('status_code', sa.SmallInteger(), nullable=True),
     sa.Column('duration_ms', sa.Integer(), nullable=False),
     sa.Column('error', sa.String(length=500), nullable=True),

@@ -401,3 +401,37 @@ async def test_a_worker_cancelled_while_the_request_is_in_flight_is_retried_with
     assert len(got) == 2 and got[0].msg_id == got[1].msg_id and all(r.verified for r in got)
     [row] = await deliveries(owner_engine, sub.id)
     assert row["status"] == "succeeded"
+
+
+async def test_a_delivery_whose_workers_keep_dying_is_recorded_as_abandoned_and_rescheduled(
+    make_store: MakeStore,
+    make_endpoint: MakeEndpoint,
+    make_deliverer: MakeDeliverer,
+    receiver: Receiver,
+    clock: ManualClock,
+    owner_engine: AsyncEngine,
+    emit: Emit,
+) -> None:
+    store = await make_store("a")
+    sub, _ = await make_endpoint(store)
+    await emit(store, "order.created", {"id": "o1"})
+    deliverer = make_deliverer(lease_seconds=60)
+
+    # four workers in a row claim it and die before any outcome
+    for _ in range(4):
+        assert len(await deliverer.claim(10)) == 1
+        clock.advance(60)
+    # the fifth records an abandoned attempt instead of sending it yet again
+    assert await deliverer.run_once() == 1
+
+    assert receiver.received == []
+    [row] = await deliveries(owner_engine, sub.id)
+    [attempt] = await attempts(owner_engine, row["id"])
+    assert attempt["outcome"] == "abandoned" and attempt["error"].startswith("4 claims ended")
+    assert row["status"] == "pending" and row["claims"] == 1
+    assert 4.5 <= (row["next_attempt_at"] - clock.now).total_seconds() <= 5.5
+    # then it is sent as usual
+    clock.advance(6)
+    assert await deliverer.run_once() == 1
+    [got] = receiver.at("/hook")
+    assert got.verified and got.msg_id == str(row["id"])
