@@ -26,6 +26,7 @@ from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
+from domain.notifications.models import StaffNotification
 from domain.pricing.models import (
     CurrencyRate,
     PriceList,
@@ -46,6 +47,7 @@ from domain.promotions.models import (
     PromotionRulesVersion,
 )
 from domain.tenancy.models import Membership, Organization, Store, User
+from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSettings, WebhookSubscription
 
 __all__ = [
     "ApiToken",
@@ -89,6 +91,7 @@ __all__ = [
     "Review",
     "Role",
     "RolePermission",
+    "StaffNotification",
     "StockLevel",
     "Store",
     "SummaryPrice",
@@ -97,4 +100,8 @@ __all__ = [
     "Translation",
     "User",
     "VariantPrice",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSettings",
+    "WebhookSubscription",
 ]

@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     ws_keepalive_seconds: float = 15.0
     # Events buffered per subscription before it is ended as too slow (it resumes with `after`).
     subscription_buffer_size: int = 1000
+    # Webhook delivery (docs/adr/0010-webhooks.md). Private, loopback and link-local targets are refused
+    # unless allowed (tests and local development).
+    webhook_allow_private_targets: bool = False
+    webhook_timeout_seconds: float = 10.0
+    webhook_lease_seconds: float = 60.0
+    # Deliveries one worker process has in flight at once, and how often it looks for due ones when idle.
+    webhook_worker_concurrency: int = 32
+    webhook_poll_interval_seconds: float = 0.5
+    webhook_response_excerpt_chars: int = 1000
 
     # Response cache of persisted storefront queries (docs/adr/0006-response-cache.md).
     response_cache: bool = True

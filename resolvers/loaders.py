@@ -20,9 +20,13 @@ from domain.catalog import models as catalog
 from domain.catalog import queries as catalog_queries
 from domain.documents import queries as document_queries
 from domain.documents.models import PersistedDocument
+from domain.notifications import queries as notification_queries
+from domain.notifications.models import StaffNotification
 from domain.pricing.engine import PriceResult
 from domain.promotions import queries as promotion_queries
 from domain.promotions.models import DiscountCode, Promotion
+from domain.webhooks import queries as webhook_queries
+from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from resolvers.catalog.prefetch import read_products, storefront_quotes
 
 if TYPE_CHECKING:
@@ -261,8 +265,28 @@ class DocumentByIdLoader(_ScopedLoader[uuid.UUID, PersistedDocument | None]):
     fetch = staticmethod(document_queries.documents_by_id)
 
 
+class WebhookSubscriptionByIdLoader(_ScopedLoader[uuid.UUID, WebhookSubscription | None]):
+    fetch = staticmethod(webhook_queries.subscriptions_by_id)
+
+
+class WebhookDeliveryByIdLoader(_ScopedLoader[uuid.UUID, WebhookDelivery | None]):
+    fetch = staticmethod(webhook_queries.deliveries_by_id)
+
+
+class WebhookAttemptsByDeliveryLoader(_ScopedLoader[uuid.UUID, list[WebhookAttempt]]):
+    fetch = staticmethod(webhook_queries.attempts_by_delivery)
+
+
+class StaffNotificationByIdLoader(_ScopedLoader[uuid.UUID, StaffNotification | None]):
+    fetch = staticmethod(notification_queries.notifications_by_id)
+
+
 class Loaders:
     def __init__(self, context: Context) -> None:
+        self.webhook_subscription_by_id = WebhookSubscriptionByIdLoader(context)
+        self.webhook_delivery_by_id = WebhookDeliveryByIdLoader(context)
+        self.webhook_attempts_by_delivery = WebhookAttemptsByDeliveryLoader(context)
+        self.staff_notification_by_id = StaffNotificationByIdLoader(context)
         self.token_by_id = TokenByIdLoader(context)
         self.role_by_id = RoleByIdLoader(context)
         self.permissions_by_role = PermissionsByRoleLoader(context)

@@ -21,6 +21,7 @@ from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
+from schema.webhooks import WebhookMutation, WebhookQuery
 
 
 @strawberry.type(description="Everything a client can read.")
@@ -33,6 +34,7 @@ class Query(
     AuditQuery,
     PricingQuery,
     PromotionQuery,
+    WebhookQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -51,6 +53,7 @@ class Mutation(
     CustomerMutation,
     PromotionMutation,
     EventMutation,
+    WebhookMutation,
 ):
     pass
 

@@ -19,7 +19,8 @@ from domain.uow import AuditDraft
 from resolvers.audit.queries import record_unwritten
 from resolvers.context import Context
 
-_SECRET_WORDS = ("password", "secret", "token")
+# Custom webhook headers usually carry credentials (an API key for the receiver).
+_SECRET_WORDS = ("password", "secret", "token", "headers")
 _MAX_STRING = 200
 
 

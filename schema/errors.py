@@ -15,6 +15,7 @@ from domain.events.errors import EventErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
+from domain.webhooks.errors import WebhookErrorCode
 from resolvers.errors import UserError
 
 AccessErrorCodeEnum = strawberry.enum(
@@ -36,6 +37,10 @@ PromotionErrorCodeEnum = strawberry.enum(
     PromotionErrorCode, name="PromotionErrorCode", description="Promotion and discount code errors."
 )
 EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", description="Event grant errors.")
+
+WebhookErrorCodeEnum = strawberry.enum(
+    WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
+)
 
 T = TypeVar("T")
 C = TypeVar("C", bound=enum.Enum)
@@ -109,6 +114,14 @@ class EventError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: EventErrorCode = strawberry.field(description="Machine-readable reason.")
+
+
+@strawberry.type(description="Why a webhook mutation changed nothing.")
+class WebhookError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: WebhookErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

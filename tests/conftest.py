@@ -21,7 +21,7 @@ from gateway.app import create_app
 from gateway.migrate import upgrade
 from gateway.settings import Settings
 
-pytest_plugins = ["tests.fixtures.tenancy", "tests.fixtures.server"]
+pytest_plugins = ["tests.fixtures.tenancy", "tests.fixtures.server", "tests.fixtures.webhooks"]
 
 KEEP = {"alembic_version", "permissions"}
 

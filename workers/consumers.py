@@ -8,9 +8,11 @@ every consumer of the default stage, whatever the import order.
 
 from __future__ import annotations
 
+# Each module registers its consumers on import.
 import workers.cache_purge
-import workers.catalog  # registers catalog.read_model
-import workers.pricing  # noqa: F401  (registers pricing.read_model)
+import workers.catalog
+import workers.pricing
+import workers.webhooks  # noqa: F401
 from workers.handlers import consumers
 
 __all__ = ["consumers"]

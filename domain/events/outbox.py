@@ -29,7 +29,7 @@ async def write_events(session: AsyncSession, events: Sequence[EventEnvelope]) -
     await session.flush()
 
 
-def _row_to_envelope(row: Any) -> EventEnvelope:
+def row_to_envelope(row: Any) -> EventEnvelope:
     return EventEnvelope(
         id=row.id,
         type=row.type,
@@ -53,7 +53,7 @@ async def claim_events(conn: AsyncConnection, *, limit: int, stale_after_seconds
             {"limit": limit, "stale": stale_after_seconds},
         )
     ).all()
-    return [_row_to_envelope(r) for r in rows]
+    return [row_to_envelope(r) for r in rows]
 
 
 async def mark_processed(conn: AsyncConnection, event_ids: Sequence[uuid.UUID]) -> None:

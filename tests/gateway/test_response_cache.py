@@ -132,7 +132,7 @@ async def test_store_updated_purges_through_the_consumer_and_the_next_answer_is_
         again = await persisted(client, a.storefront)
         other_store = await persisted(client, b.storefront)
 
-    assert ran == ["cache.purge"]
+    assert ran == ["cache.purge", "webhooks.fanout"]
     assert stale.headers["x-cache"] == "HIT-MEMORY"
     assert stale.json()["data"]["shop"]["name"] == "Store a"
     assert fresh.headers["x-cache"] == "MISS"
@@ -353,7 +353,7 @@ async def test_a_revoked_token_is_refused_at_once_despite_the_principal_cache(
     assert seen == []  # the principal came from memory
     assert cached.status_code == 200
     assert revoked.json()["data"]["apiTokenRevoke"]["errors"] == []
-    assert ran == ["cache.purge"]
+    assert ran == ["cache.purge", "webhooks.fanout"]
     assert refused.status_code == 401
 
 

@@ -48,8 +48,8 @@ async def test_price_event_through_dispatch_rebuilds_the_summary_once(
     )
     envelope = await _outbox_envelope(owner_engine, sent.id)
 
-    # the read model first, then the purge of what it made stale
-    assert await dispatch(db, envelope, consumers) == ["catalog.read_model", "cache.purge"]
+    # the read model first, then the purge of what it made stale, then the webhooks that announce it
+    assert await dispatch(db, envelope, consumers) == ["catalog.read_model", "cache.purge", "webhooks.fanout"]
     assert await dispatch(db, envelope, consumers) == []
     rows = await fetch(
         owner_engine, "SELECT min_amount FROM product_summary_prices WHERE product_id = :p", p=p.id
