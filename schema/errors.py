@@ -114,6 +114,7 @@ class EventError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: EventErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
 
 
 @strawberry.type(description="Why a webhook mutation changed nothing.")
