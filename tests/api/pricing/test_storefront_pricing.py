@@ -110,7 +110,7 @@ async def test_a_price_list_change_refreshes_the_read_model_and_purges_the_cache
         return [v["price"]["amount"] for v in res.json()["data"]["product"]["variants"]]
 
     assert (first.headers["x-cache"], cached.headers["x-cache"]) == ("MISS", "HIT-MEMORY")
-    assert ran == ["pricing.read_model", "cache.purge"]
+    assert ran == ["pricing.read_model", "cache.purge", "webhooks.fanout"]
     assert fresh.headers["x-cache"] == "MISS"
     assert prices(cached) == [250000, 300000] and prices(fresh) == [199900, 300000]
     assert fresh.json()["data"]["product"]["priceRange"] == {
@@ -129,7 +129,7 @@ async def test_store_wide_changes_rebuild_every_product(
 
     ran = await deliver(db, owner_engine, store.id, "pricing_settings.updated")
 
-    assert ran == ["pricing.read_model", "cache.purge"]
+    assert ran == ["pricing.read_model", "cache.purge", "webhooks.fanout"]
     assert await _ranges(owner_engine, product.id) == [("BDT", 250000, 300000)]
 
 
@@ -167,5 +167,5 @@ async def test_a_sale_start_passing_is_swept_into_the_read_model_once(
     assert earlier == {}  # nothing due yet
     assert at_start == {store.id: 1} and again == {}
     assert other.id not in at_start
-    assert ran == ["pricing.read_model", "cache.purge"]
+    assert ran == ["pricing.read_model", "cache.purge", "webhooks.fanout"]
     assert await _ranges(owner_engine, product.id) == [("BDT", 1000, 300000)]
