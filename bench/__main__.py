@@ -46,6 +46,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn processes")
     parser.add_argument("--products", type=int, default=2000, help="demo catalog size for the storefront")
     parser.add_argument("--cache-only", action="store_true", help="only the response cache scenarios")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="storefront: only the cached listing and the bare route, back to back, this many rounds",
+    )
     parser.add_argument("--database", default=database.BENCH_DATABASE, help="the database to recreate")
     return parser.parse_args(argv)
 
@@ -212,18 +219,33 @@ async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], 
     credentials = await database.prepare_catalog(settings, args.products)
     # Redis must not answer (1) from entries of an earlier run: the first request of each key computes.
     await _flush(redis_url)
-    rows = storefront.run(
-        server_env(settings),
-        credentials,
-        storefront.cases(),
-        seconds=args.seconds,
-        workers=args.workers,
-    )
+    if args.pairs:
+        rows = storefront.pairs(
+            server_env(settings),
+            credentials,
+            storefront.cases()[0],
+            seconds=args.seconds,
+            workers=args.workers,
+            rounds=args.pairs,
+        )
+    else:
+        rows = storefront.run(
+            server_env(settings),
+            credentials,
+            storefront.cases(),
+            seconds=args.seconds,
+            workers=args.workers,
+        )
     env = _environment(args, load_before, db_url, await redis_version(redis_url))
     env["HTTP"] = (
         f"uvicorn --workers {args.workers} --loop uvloop --http httptools on 127.0.0.1; "
         f"wrk (separate process, 2 threads) for {args.seconds:g} s per row after a 2 s warm-up, same machine"
     )
+    if args.pairs:
+        env["HTTP"] += (
+            f"; `--pairs {args.pairs}`: both servers up, per round and concurrency the cached listing then "
+            "the bare route, back to back"
+        )
     env["in-process"] = "-"
     env["catalog"] = (
         f"demo seed: {args.products} products (`stormcom seed`), bn default locale, en translations"
