@@ -62,6 +62,8 @@ PATH = "/graphql"
 # Requests remembered as keys; past this the memory starts again (a flood of distinct bodies costs what it
 # did without it, never unbounded memory).
 REMEMBERED = 4096
+# A persisted request is a few hundred bytes; a larger body is left to the full stack as it is.
+BODY_LIMIT = 16 * 1024
 _X_CACHE = (b"x-cache", HIT_MEMORY.encode())
 _STOREFRONT = TokenKind.STOREFRONT.value
 
@@ -94,17 +96,19 @@ class HitPath:
         self._memory_hits: Counter = metrics.response_cache.labels("memory", "hit")
         self._http_ok = {m: metrics.http_requests.labels(m, PATH, "200") for m in ("GET", "POST")}
 
+    def __len__(self) -> int:
+        """Requests remembered as keys."""
+        return len(self._resolved)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """Answer the request and return None, or return the `receive` the full stack must use (the body
         this read is handed on)."""
         method = scope["method"]
         if method == "POST":
-            message = await receive()
-            # Only a body that came whole in one message: anything longer is not a cacheable request.
-            whole = message["type"] == "http.request" and not message.get("more_body", False)
-            if whole and await self._answer(scope, method, message.get("body", b""), send):
+            messages, body = await _read_body(receive)
+            if body is not None and await self._answer(scope, method, body, send):
                 return None
-            return _Replay(message, receive)
+            return _Replay(messages, receive)
         query = scope["query_string"]
         if method == "GET" and query and await self._answer(scope, method, query, send):
             return None
@@ -260,17 +264,39 @@ class HitPathMiddleware:
         await self.app(scope, receive, send)
 
 
-class _Replay:
-    """Hands the full stack the message the hit path read, then the connection's own receive."""
+async def _read_body(receive: Receive) -> tuple[list[Message], bytes | None]:
+    """The messages read and the whole body; None for the body when it is not a plain request body of at
+    most BODY_LIMIT bytes (the full stack then reads on from where this stopped)."""
+    message = await receive()
+    if message["type"] != "http.request":
+        return [message], None
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):
+        return [message], body if len(body) <= BODY_LIMIT else None  # uvicorn's way with a small body
+    messages, chunks, size = [message], [body], len(body)
+    while message.get("more_body", False):
+        if size > BODY_LIMIT:
+            return messages, None
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages, None
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+    return messages, b"".join(chunks) if size <= BODY_LIMIT else None
 
-    def __init__(self, message: Message, receive: Receive) -> None:
-        self.message: Message | None = message
+
+class _Replay:
+    """Hands the full stack the messages the hit path read, then the connection's own receive."""
+
+    def __init__(self, messages: list[Message], receive: Receive) -> None:
+        self.messages = messages
         self.receive = receive
 
     async def __call__(self) -> Message:
-        message, self.message = self.message, None
-        if message is not None:
-            return message
+        if self.messages:
+            return self.messages.pop(0)
         return await self.receive()
 
 
