@@ -16,7 +16,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bench import cache, database, inprocess, over_http, storefront
+from bench import cache, database, hit_path, inprocess, over_http, storefront
 from bench.stats import Measurement, Reported, as_json, environment_table, markdown_table
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -26,6 +26,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
 # The bucket never empties during a run: the admin cases measure the Redis round trip, not throttling.
 BUCKET = 10**9
+# In-process answers of the cached listing per case with --pairs (about 10 µs each on the hit path).
+HIT_PATH_CALLS = 20_000
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -211,7 +213,9 @@ def render(name: str, results: list[Measurement], env: dict[str, Any], elapsed: 
     )
 
 
-async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], dict[str, Any]]:
+async def measure_storefront(
+    args: argparse.Namespace,
+) -> tuple[list[Measurement | Reported], dict[str, Any]]:
     load_before = load_average()
     db_url, redis_url = database.bench_urls(database.CATALOG_DATABASE)
     settings = bench_settings(db_url, redis_url)
@@ -219,8 +223,19 @@ async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], 
     credentials = await database.prepare_catalog(settings, args.products)
     # Redis must not answer (1) from entries of an earlier run: the first request of each key computes.
     await _flush(redis_url)
+    rows: list[Measurement | Reported] = []
     if args.pairs:
-        rows = storefront.pairs(
+        print("bench: in-process, the cost of one cached listing answer", file=sys.stderr)
+        listing_id = next(d.id for d in load_documents() if d.name == "ProductListing")
+        rows += await hit_path.requests(
+            settings,
+            listing_id=listing_id,
+            storefront=credentials["storefront_token"],
+            locale="bn",
+            n=HIT_PATH_CALLS,
+            warmup=args.warmup,
+        )
+        rows += storefront.pairs(
             server_env(settings),
             credentials,
             storefront.cases()[0],
@@ -229,7 +244,7 @@ async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], 
             rounds=args.pairs,
         )
     else:
-        rows = storefront.run(
+        rows += storefront.run(
             server_env(settings),
             credentials,
             storefront.cases(),
@@ -247,6 +262,11 @@ async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], 
             "the bare route, back to back"
         )
     env["in-process"] = "-"
+    if args.pairs:
+        env["in-process"] = (
+            f"the app called as an ASGI callable (bench/hit_path.py), one request at a time, "
+            f"{HIT_PATH_CALLS:,} calls per case after {args.warmup} warm-up calls"
+        )
     env["catalog"] = (
         f"demo seed: {args.products} products (`stormcom seed`), bn default locale, en translations"
     )
@@ -261,7 +281,9 @@ async def _flush(redis_url: str) -> None:
         await client.aclose()
 
 
-def render_storefront(name: str, rows: list[Reported], env: dict[str, Any], elapsed: float) -> str:
+def render_storefront(
+    name: str, rows: list[Measurement | Reported], env: dict[str, Any], elapsed: float
+) -> str:
     summary = as_json(rows)
     return "\n".join(
         [
@@ -276,7 +298,7 @@ def render_storefront(name: str, rows: list[Reported], env: dict[str, Any], elap
             "",
             markdown_table(summary),
             "",
-            storefront.targets(rows),
+            storefront.targets([r for r in rows if isinstance(r, Reported)]),
             "",
             environment_table(env),
             "",
