@@ -16,7 +16,17 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bench import cache, database, inprocess, over_http, promotions, storefront, subscriptions, webhooks
+from bench import (
+    cache,
+    database,
+    hit_path,
+    inprocess,
+    over_http,
+    promotions,
+    storefront,
+    subscriptions,
+    webhooks,
+)
 from bench.stats import Measurement, Reported, as_json, environment_table, markdown_table
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -28,6 +38,8 @@ WEBHOOK_DATABASE = os.environ.get("STORMCOM_BENCH_WEBHOOK_DB", "stormcom_bench_w
 ROOT = Path(__file__).resolve().parent.parent
 # The bucket never empties during a run: the admin cases measure the Redis round trip, not throttling.
 BUCKET = 10**9
+# In-process answers of the cached listing per case with --pairs (about 10 µs each on the hit path).
+HIT_PATH_CALLS = 20_000
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -59,6 +71,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="uvicorn processes")
     parser.add_argument("--products", type=int, default=2000, help="demo catalog size for the storefront")
     parser.add_argument("--cache-only", action="store_true", help="only the response cache scenarios")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="storefront: only the cached listing and the bare route, back to back, this many rounds",
+    )
     parser.add_argument("--database", default=database.BENCH_DATABASE, help="the database to recreate")
     return parser.parse_args(argv)
 
@@ -219,7 +238,9 @@ def render(name: str, results: list[Measurement], env: dict[str, Any], elapsed: 
     )
 
 
-async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], dict[str, Any]]:
+async def measure_storefront(
+    args: argparse.Namespace,
+) -> tuple[list[Measurement | Reported], dict[str, Any]]:
     load_before = load_average()
     db_url, redis_url = database.bench_urls(database.CATALOG_DATABASE)
     settings = bench_settings(db_url, redis_url)
@@ -227,19 +248,50 @@ async def measure_storefront(args: argparse.Namespace) -> tuple[list[Reported], 
     credentials = await database.prepare_catalog(settings, args.products)
     # Redis must not answer (1) from entries of an earlier run: the first request of each key computes.
     await _flush(redis_url)
-    rows = storefront.run(
-        server_env(settings),
-        credentials,
-        storefront.cases(),
-        seconds=args.seconds,
-        workers=args.workers,
-    )
+    rows: list[Measurement | Reported] = []
+    if args.pairs:
+        print("bench: in-process, the cost of one cached listing answer", file=sys.stderr)
+        listing_id = next(d.id for d in load_documents() if d.name == "ProductListing")
+        rows += await hit_path.requests(
+            settings,
+            listing_id=listing_id,
+            storefront=credentials["storefront_token"],
+            locale="bn",
+            n=HIT_PATH_CALLS,
+            warmup=args.warmup,
+        )
+        rows += storefront.pairs(
+            server_env(settings),
+            credentials,
+            storefront.cases()[0],
+            seconds=args.seconds,
+            workers=args.workers,
+            rounds=args.pairs,
+        )
+    else:
+        rows += storefront.run(
+            server_env(settings),
+            credentials,
+            storefront.cases(),
+            seconds=args.seconds,
+            workers=args.workers,
+        )
     env = _environment(args, load_before, db_url, await redis_version(redis_url))
     env["HTTP"] = (
         f"uvicorn --workers {args.workers} --loop uvloop --http httptools on 127.0.0.1; "
         f"wrk (separate process, 2 threads) for {args.seconds:g} s per row after a 2 s warm-up, same machine"
     )
+    if args.pairs:
+        env["HTTP"] += (
+            f"; `--pairs {args.pairs}`: both servers up, per round and concurrency the cached listing then "
+            "the bare route, back to back"
+        )
     env["in-process"] = "-"
+    if args.pairs:
+        env["in-process"] = (
+            f"the app called as an ASGI callable (bench/hit_path.py), one request at a time, "
+            f"{HIT_PATH_CALLS:,} calls per case after {args.warmup} warm-up calls"
+        )
     env["catalog"] = (
         f"demo seed: {args.products} products (`stormcom seed`), bn default locale, en translations"
     )
@@ -254,7 +306,9 @@ async def _flush(redis_url: str) -> None:
         await client.aclose()
 
 
-def render_storefront(name: str, rows: list[Reported], env: dict[str, Any], elapsed: float) -> str:
+def render_storefront(
+    name: str, rows: list[Measurement | Reported], env: dict[str, Any], elapsed: float
+) -> str:
     summary = as_json(rows)
     return "\n".join(
         [
@@ -269,7 +323,7 @@ def render_storefront(name: str, rows: list[Reported], env: dict[str, Any], elap
             "",
             markdown_table(summary),
             "",
-            storefront.targets(rows),
+            storefront.targets([r for r in rows if isinstance(r, Reported)]),
             "",
             environment_table(env),
             "",

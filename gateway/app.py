@@ -21,6 +21,7 @@ from gateway.cache.subscriber import PurgeSubscriber
 from gateway.documents import DocumentPreparer, DocumentRegistry
 from gateway.gc_tuning import tune_for_serving
 from gateway.graphql_http import GraphQLHTTP
+from gateway.hit_path import HitPath, HitPathMiddleware
 from gateway.limits import CostBudget
 from gateway.logging import configure_logging
 from gateway.metrics import Metrics
@@ -124,6 +125,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await state.redis.aclose()
             await state.cache.redis.aclose()
 
+    middleware = [Middleware(RequestContextMiddleware, metrics=metrics)]
+    hit_path = None
+    if settings.response_cache and settings.response_cache_fast_path:
+        hit_path = HitPath(state)
+        middleware.insert(0, Middleware(HitPathMiddleware, hit_path=hit_path))
     app = Starlette(
         routes=[
             Route("/graphql", graphql_http.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
@@ -132,8 +138,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
         ],
-        middleware=[Middleware(RequestContextMiddleware, metrics=metrics)],
+        middleware=middleware,
         lifespan=lifespan,
     )
     app.state.gateway = state
+    app.state.hit_path = hit_path
     return app

@@ -170,9 +170,8 @@ class DocumentRegistry:
         for doc in load_documents():
             self.global_docs[doc.id] = preparer.prepare(doc.body, introspection=False, limits=False)
 
-    async def get(
-        self, store_id: uuid.UUID, organization_id: uuid.UUID, sha256: str
-    ) -> PreparedDocument | None:
+    def held(self, store_id: uuid.UUID, sha256: str) -> PreparedDocument | None:
+        """The document when this process already holds it (a shipped one, or a store's read before)."""
         found = self.global_docs.get(sha256)
         if found is not None:
             return found
@@ -180,7 +179,15 @@ class DocumentRegistry:
         cached = self._store_docs.get(key)
         if cached is not None:
             self._store_docs.move_to_end(key)
-            return cached
+        return cached
+
+    async def get(
+        self, store_id: uuid.UUID, organization_id: uuid.UUID, sha256: str
+    ) -> PreparedDocument | None:
+        found = self.held(store_id, sha256)
+        if found is not None:
+            return found
+        key = (store_id, sha256)
         # The primary, not the replica: a document registered a moment ago must not 404 while a replica lags.
         # Only the first use per process reads it; after that it is served from memory.
         uow = UnitOfWork(self.db.sessions, store_id=store_id, organization_id=organization_id, readonly=True)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
@@ -115,44 +116,64 @@ def _json_param(raw: str | None, name: str) -> Any:
 
 async def read_params(request: Request) -> Params:
     if request.method == "GET":
-        qp = request.query_params
-        raw: dict[str, Any] = {
-            "query": qp.get("query"),
-            "variables": _json_param(qp.get("variables"), "variables"),
-            "operationName": qp.get("operationName"),
-            "extensions": _json_param(qp.get("extensions"), "extensions"),
-            "documentId": qp.get("documentId"),
+        return params_from_query(request.query_params)
+    content_type = request.headers.get("content-type")
+    check_content_type(content_type)
+    return params_from_body(await request.body())
+
+
+def params_from_query(query: Mapping[str, str]) -> Params:
+    """The parameters of a GET request, from its (parsed) query string."""
+    return _checked(
+        {
+            "query": query.get("query"),
+            "variables": _json_param(query.get("variables"), "variables"),
+            "operationName": query.get("operationName"),
+            "extensions": _json_param(query.get("extensions"), "extensions"),
+            "documentId": query.get("documentId"),
         }
-    else:
-        content_type = request.headers.get("content-type")
-        if not content_type:
-            raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type is required: use application/json")
-        media, *params = (p.strip() for p in content_type.split(";"))
-        if media.lower() != JSON:
-            raise HTTPFailure(
-                415, "UNSUPPORTED_MEDIA_TYPE", f"unsupported Content-Type {media!r}: use application/json"
-            )
-        for p in params:
-            key, _, value = p.partition("=")
-            if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-                raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", "only the utf-8 charset is supported")
-        body = await request.body()
-        if not body:
-            raise HTTPFailure(400, "BAD_REQUEST", "the request body is empty")
-        try:
-            raw = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise HTTPFailure(400, "BAD_REQUEST", "the request body is not valid JSON") from None
-        if not isinstance(raw, dict):
-            raise HTTPFailure(400, "BAD_REQUEST", "the request body must be a JSON object")
-    checks = (
-        ("query", str),
-        ("operationName", str),
-        ("variables", dict),
-        ("extensions", dict),
-        ("documentId", str),
     )
-    for key, kind in checks:
+
+
+def check_content_type(content_type: str | None) -> None:
+    """A POST body must be JSON in UTF-8 (415 otherwise)."""
+    if not content_type:
+        raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type is required: use application/json")
+    media, *params = (p.strip() for p in content_type.split(";"))
+    if media.lower() != JSON:
+        raise HTTPFailure(
+            415, "UNSUPPORTED_MEDIA_TYPE", f"unsupported Content-Type {media!r}: use application/json"
+        )
+    for p in params:
+        key, _, value = p.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise HTTPFailure(415, "UNSUPPORTED_MEDIA_TYPE", "only the utf-8 charset is supported")
+
+
+def params_from_body(body: bytes) -> Params:
+    """The parameters of a POST request, from its JSON body (its Content-Type already checked)."""
+    if not body:
+        raise HTTPFailure(400, "BAD_REQUEST", "the request body is empty")
+    try:
+        raw = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HTTPFailure(400, "BAD_REQUEST", "the request body is not valid JSON") from None
+    if not isinstance(raw, dict):
+        raise HTTPFailure(400, "BAD_REQUEST", "the request body must be a JSON object")
+    return _checked(raw)
+
+
+_PARAM_KINDS = (
+    ("query", str),
+    ("operationName", str),
+    ("variables", dict),
+    ("extensions", dict),
+    ("documentId", str),
+)
+
+
+def _checked(raw: dict[str, Any]) -> Params:
+    for key, kind in _PARAM_KINDS:
         given = raw.get(key)
         if given is not None and not isinstance(given, kind):
             raise HTTPFailure(400, "BAD_REQUEST", f"`{key}` must be a {'string' if kind is str else 'map'}")

@@ -21,9 +21,16 @@ _KNOWN_PATHS = {"/graphql", "/healthz", "/readyz", "/metrics"}
 def incoming_request_id(scope: Scope) -> str:
     for key, value in scope.get("headers", ()):
         if key == b"x-request-id":
-            candidate: str = value.decode("latin-1")
-            if _VALID_ID.match(candidate):
-                return candidate
+            return request_id_from(value)
+    return uuid.uuid4().hex
+
+
+def request_id_from(header: bytes | None) -> str:
+    """The client's X-Request-ID when it is a sensible id, else a new one."""
+    if header is not None:
+        candidate = header.decode("latin-1")
+        if _VALID_ID.match(candidate):
+            return candidate
     return uuid.uuid4().hex
 
 

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     response_cache_memory_ttl_seconds: float = 120.0
     response_cache_memory_max_bytes: int = 64 * 1024 * 1024
     response_cache_memory_max_entries: int = 10_000
+    # In-process hits answered before the middleware stack (gateway/hit_path.py, docs/adr/0011-hit-path.md).
+    response_cache_fast_path: bool = True
     # Redis slow or down means no cache: a short timeout, then Redis is skipped for a while. Not shorter:
     # on a saturated 2-core machine a healthy Redis round trip measured over 50 ms at 50 connections, and
     # every timeout sends a request down the uncached path (p95 886 ms instead of ~15 ms).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from domain.access.principal import Principal, token_digest
@@ -22,9 +23,13 @@ LAST_USED_RESOLUTION_SECONDS = 60.0
 
 
 class PrincipalCache:
-    def __init__(self, *, ttl_seconds: float, max_entries: int = 100_000) -> None:
+    def __init__(
+        self, *, ttl_seconds: float, max_entries: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = min(ttl_seconds, LAST_USED_RESOLUTION_SECONDS)
         self.max_entries = max_entries
+        # Injectable so tests can step past the TTL (the bound on a revocation whose purge was missed).
+        self.clock = clock
         self.enabled = False
         self._entries: dict[bytes, tuple[float, Principal]] = {}
         # Moves on every purge: a principal read from the database before a purge that this process has
@@ -41,7 +46,7 @@ class PrincipalCache:
         found = self._entries.get(digest)
         if found is None:
             return None
-        if found[0] <= time.monotonic():
+        if found[0] <= self.clock():
             del self._entries[digest]
             return None
         return found[1]
@@ -57,7 +62,7 @@ class PrincipalCache:
             return
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
-        self._entries[token_digest(token)] = (time.monotonic() + lifetime, principal)
+        self._entries[token_digest(token)] = (self.clock() + lifetime, principal)
 
     def forget(self, store_id: uuid.UUID | str, token_ids: list[str] | None) -> None:
         """Drop the given tokens of a store, or all its tokens (None)."""

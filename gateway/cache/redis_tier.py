@@ -21,6 +21,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from redis.asyncio import Redis
 
@@ -113,6 +114,16 @@ class CachedResponse:
     @property
     def size(self) -> int:
         return len(self.body) + sum(len(t) for t in self.tags) + 64
+
+    @cached_property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """Content-Length and Content-Type as Starlette's `Response` writes them, built once per entry
+        for the hit path (gateway/hit_path.py)."""
+        headers: list[tuple[bytes, bytes]] = []
+        if not (self.status < 200 or self.status in (204, 304)):
+            headers.append((b"content-length", str(len(self.body)).encode("latin-1")))
+        headers.append((b"content-type", self.content_type.encode("latin-1")))
+        return tuple(headers)
 
 
 @dataclass(frozen=True)
