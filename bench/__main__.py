@@ -10,6 +10,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-http", action="store_true", help="only the in-process scenarios")
     parser.add_argument(
         "--suite",
-        choices=("all", "foundation", "storefront", "subscriptions", "webhooks"),
+        choices=("all", *SUITES),
         default="all",
         help=(
             "foundation: the request path on the Shop query; storefront: the catalog under wrk; "
@@ -439,35 +440,30 @@ def _write(name: str, text: str, payload: dict[str, Any]) -> None:
     print(f"bench: wrote {RESULTS / name}.md and .json", file=sys.stderr)
 
 
+Measure = Callable[[argparse.Namespace], Awaitable[tuple[list[Any], dict[str, Any]]]]
+Render = Callable[[str, list[Any], dict[str, Any], float], str]
+
+# Each suite: how to measure it, how to render its table, and the suffix of its result files.
+# A new suite adds one line here (and its module under bench/).
+SUITES: dict[str, tuple[Measure, Render, str]] = {
+    "foundation": (measure, render, ""),
+    "storefront": (measure_storefront, render_storefront, "-storefront"),
+    "subscriptions": (measure_subscriptions, render_subscriptions, "-subscriptions"),
+    "webhooks": (measure_webhooks, render_webhooks, "-webhooks"),
+}
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    if args.suite in ("all", "foundation"):
+    for suite, (run, render_suite, suffix) in SUITES.items():
+        if args.suite not in ("all", suite) or (args.cache_only and suite != "foundation"):
+            continue
         started = time.perf_counter()
-        results, env = asyncio.run(measure(args))
+        rows, env = asyncio.run(run(args))
         elapsed = time.perf_counter() - started
-        payload = {"name": args.name, "environment": env, "results": as_json(results), "elapsed_s": elapsed}
-        _write(args.name, render(args.name, results, env, elapsed), payload)
-    if args.suite in ("all", "storefront") and not args.cache_only:
-        started = time.perf_counter()
-        rows, env = asyncio.run(measure_storefront(args))
-        elapsed = time.perf_counter() - started
-        name = f"{args.name}-storefront"
+        name = f"{args.name}{suffix}"
         payload = {"name": name, "environment": env, "results": as_json(rows), "elapsed_s": elapsed}
-        _write(name, render_storefront(name, rows, env, elapsed), payload)
-    if args.suite in ("all", "subscriptions") and not args.cache_only:
-        started = time.perf_counter()
-        sub_rows, env = asyncio.run(measure_subscriptions(args))
-        elapsed = time.perf_counter() - started
-        name = f"{args.name}-subscriptions"
-        payload = {"name": name, "environment": env, "results": as_json(sub_rows), "elapsed_s": elapsed}
-        _write(name, render_subscriptions(name, sub_rows, env, elapsed), payload)
-    if args.suite in ("all", "webhooks") and not args.cache_only:
-        started = time.perf_counter()
-        hooks, env = asyncio.run(measure_webhooks(args))
-        elapsed = time.perf_counter() - started
-        name = f"{args.name}-webhooks"
-        payload = {"name": name, "environment": env, "results": as_json(hooks), "elapsed_s": elapsed}
-        _write(name, render_webhooks(name, hooks, env, elapsed), payload)
+        _write(name, render_suite(name, rows, env, elapsed), payload)
 
 
 if __name__ == "__main__":

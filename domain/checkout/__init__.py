@@ -1,0 +1,1 @@
+"""Checkout: turns a cart into an order draft and the draft into an order, once per idempotency key."""

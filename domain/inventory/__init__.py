@@ -1,0 +1,1 @@
+"""Inventory: stock per variant per location, the adjustment ledger, reservations and availability."""

@@ -1,0 +1,23 @@
+"""payment attempts, callbacks and refunds (issue 5)
+
+Revision ID: 0012_payments
+Revises: 0011_orders
+Create Date: 2026-11-28 05:00:00
+
+The revision ids are fixed in advance so that work built in parallel chains without rewriting.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0012_payments"
+down_revision: str | None = "0011_orders"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
