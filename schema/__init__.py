@@ -15,6 +15,7 @@ from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
+from schema.execution import FastExecutionContext
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -83,4 +84,5 @@ schema = _Schema(
     subscription=Subscription,
     directives=[in_context],
     config=StrawberryConfig(auto_camel_case=True),
+    execution_context_class=FastExecutionContext,
 )
