@@ -28,6 +28,7 @@ from gateway.auth import authenticate
 from gateway.cache.redis_tier import CachedResponse
 from gateway.cache.response_cache import BYPASS, Computed, cache_key
 from gateway.documents import DocumentRejected, PreparedDocument, format_errors
+from gateway.encoding import encode_json
 from gateway.errors import error_body, present
 from gateway.logging import request_id_var
 from gateway.state import GatewayState
@@ -220,7 +221,7 @@ class GraphQLHTTP:
         self, media: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
     ) -> Response:
         return Response(
-            json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            encode_json(body),
             status_code=status,
             media_type=f"{media}; charset=utf-8",
             headers=headers,
@@ -384,7 +385,7 @@ class GraphQLHTTP:
                 body["data"] = result.data
                 body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
                 outcome = "error" if result.errors else "ok"
-            encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            encoded = encode_json(body)
             answer = CachedResponse(encoded, status, f"{media}; charset=utf-8", frozenset(ctx.cache_tags))
             return Computed(answer, cacheable=outcome == "ok" and ctx.cacheable)
 
