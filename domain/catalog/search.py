@@ -247,15 +247,11 @@ async def _prepare(session: AsyncSession, listing: Listing) -> _Conditions:
     return _Conditions(listing, await _category_path(session, listing))
 
 
-async def list_products(
-    session: AsyncSession, listing: Listing, *, first: int, offset: int = 0
-) -> ListingPage:
-    """One page of product ids in order, with the total matching count."""
-    where = await _prepare(session, listing)
+def _page_select(listing: Listing, where: _Conditions, *, first: int, offset: int) -> Select[Any]:
     source: Any = ps
     if _by_price(listing):
         source = ps.outerjoin(sp, and_(sp.c.product_id == ps.c.product_id, sp.c.currency == listing.currency))
-    stmt: Select[Any] = (
+    return (
         select(ps.c.product_id, func.count().over().label("total"))
         .select_from(source)
         .where(*where.all())
@@ -263,21 +259,62 @@ async def list_products(
         .offset(offset)
         .limit(first + 1)
     )
-    rows = (await session.execute(stmt)).all()
-    total = rows[0].total if rows else 0
-    if not rows and offset > 0:
+
+
+async def _page(
+    session: AsyncSession, where: _Conditions, ids: list[uuid.UUID], total: int, *, first: int, offset: int
+) -> ListingPage:
+    if not ids and offset > 0:
+        # Past the end: the window count had no row to ride on.
         total = int(await session.scalar(select(func.count()).select_from(ps).where(*where.all())) or 0)
     return ListingPage(
-        product_ids=[r.product_id for r in rows[:first]],
-        total=int(total),
-        offset=offset,
-        has_next_page=len(rows) > first,
+        product_ids=ids[:first], total=int(total), offset=offset, has_next_page=len(ids) > first
     )
+
+
+async def list_products(
+    session: AsyncSession, listing: Listing, *, first: int, offset: int = 0
+) -> ListingPage:
+    """One page of product ids in order, with the total matching count."""
+    where = await _prepare(session, listing)
+    rows = (await session.execute(_page_select(listing, where, first=first, offset=offset))).all()
+    total = rows[0].total if rows else 0
+    return await _page(session, where, [r.product_id for r in rows], total, first=first, offset=offset)
 
 
 async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
     """Counts per brand, category (a product counts for each ancestor), attribute value and price bucket."""
     where = await _prepare(session, listing)
+    _match_once(listing, where)
+    rows = (await session.execute(union_all(*_facet_parts(listing, where)))).all()
+    return _facets(rows)
+
+
+async def list_with_facets(
+    session: AsyncSession, listing: Listing, *, first: int, offset: int = 0
+) -> tuple[ListingPage, Facets]:
+    """`list_products` and `facet_counts` in one statement: the page's rows (in order, with the total) ride
+    in the facets' UNION ALL, and a text query is matched once for both."""
+    where = await _prepare(session, listing)
+    _match_once(listing, where)
+    page = _page_select(listing, where, first=first, offset=offset).add_columns(
+        func.row_number().over(order_by=_ordering(listing)).label("pos")
+    )
+    # A window over the ordered page numbers its rows; the UNION ALL below keeps no order of its own.
+    inner = page.subquery("page")
+    parts: list[Any] = [
+        select(literal("page"), inner.c.product_id.cast(Text), inner.c.total, inner.c.pos),
+        *(p.add_columns(literal(None, BigInteger)) for p in _facet_parts(listing, where)),
+    ]
+    rows = (await session.execute(union_all(*parts))).all()
+    ordered = sorted((r for r in rows if r[0] == "page"), key=lambda r: r[3])
+    total = ordered[0][2] if ordered else 0
+    ids = [uuid.UUID(r[1]) for r in ordered]
+    listing_page = await _page(session, where, ids, total, first=first, offset=offset)
+    return listing_page, _facets([r[:3] for r in rows if r[0] != "page"])
+
+
+def _match_once(listing: Listing, where: _Conditions) -> None:
     if listing.query:
         # The text match is the dear condition, and the same for every dimension: evaluate it once.
         matching = select(ps.c.product_id).where(*where.base).cte("matching").prefix_with("MATERIALIZED")
@@ -286,6 +323,9 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
             ps.c.locale == listing.locale,
             ps.c.product_id.in_(select(matching.c.product_id)),
         ]
+
+
+def _facet_parts(listing: Listing, where: _Conditions) -> list[Any]:
     brand = (
         select(literal("brand").label("kind"), ps.c.brand_id.cast(Text).label("key"), func.count())
         .where(*where.all(without="brand"), ps.c.brand_id.is_not(None))
@@ -305,7 +345,6 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
     parts: list[Any] = [brand, category]
     values = func.unnest(ps.c.attribute_values).table_valued("val").render_derived()
     value = values.c.val
-    filtered_codes = list(where.attributes)
     # Only attributes the merchant marked filterable become facets (the same statement, no extra trip).
     filterable = select(Attribute.code).where(Attribute.filterable.is_(True))
     unfiltered = (
@@ -314,7 +353,7 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
         .where(*where.all(), func.split_part(value, ":", 1).in_(filterable))
         .group_by(value)
     )
-    for code in filtered_codes:
+    for code in list(where.attributes):
         unfiltered = unfiltered.where(~value.startswith(f"{code}:", autoescape=True))
         parts.append(
             select(literal("attribute"), value, func.count())
@@ -323,15 +362,20 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
             .group_by(value)
         )
     parts.append(unfiltered)
-    edges = [e * 100 for e in PRICE_EDGES]
-    bucket = func.width_bucket(sp.c.min_amount, literal(edges, ARRAY(BigInteger)))
+    bucket = func.width_bucket(sp.c.min_amount, literal(_EDGES, ARRAY(BigInteger)))
     parts.append(
         select(literal("price"), bucket.cast(Text), func.count())
         .select_from(ps.join(sp, and_(sp.c.product_id == ps.c.product_id, sp.c.currency == listing.currency)))
         .where(*where.all(without="price"))
         .group_by(bucket)
     )
-    rows = (await session.execute(union_all(*parts))).all()
+    return parts
+
+
+_EDGES = [e * 100 for e in PRICE_EDGES]
+
+
+def _facets(rows: Any) -> Facets:
     brands: list[tuple[uuid.UUID, int]] = []
     categories: list[tuple[uuid.UUID, int]] = []
     attributes: list[tuple[str, str, int]] = []
@@ -346,7 +390,7 @@ async def facet_counts(session: AsyncSession, listing: Listing) -> Facets:
             attributes.append((code, val, n))
         else:
             i = int(raw)
-            prices.append(PriceBucket(edges[i - 1], edges[i] if i < len(edges) else None, n))
+            prices.append(PriceBucket(_EDGES[i - 1], _EDGES[i] if i < len(_EDGES) else None, n))
     brands.sort(key=lambda b: (-b[1], str(b[0])))
     categories.sort(key=lambda c: (-c[1], str(c[0])))
     attributes.sort(key=lambda a: (a[0], -a[2], a[1]))

@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain.catalog import models as m
 from domain.catalog import queries as q
 from domain.catalog import search
@@ -86,12 +88,21 @@ class ListingArgs:
 
 
 @dataclass(frozen=True)
+class FacetResult:
+    counts: search.Facets
+    brands: dict[uuid.UUID, m.Brand]
+    categories: dict[uuid.UUID, m.Category]
+
+
+@dataclass(frozen=True)
 class ProductPage:
     listing: search.Listing
     items: list[tuple[str, m.Product]]
     total: int
     has_next_page: bool
     has_previous_page: bool
+    # Read with the page when the document selects them (one statement for both).
+    facets: FacetResult | None = None
 
 
 def _id(value: str | None, type_name: str) -> uuid.UUID | None:
@@ -141,27 +152,27 @@ async def list_products(
     first: int | None,
     after: str | None,
     wants: Wants,
+    with_facets: bool = False,
 ) -> ProductPage:
     """A page of the listing (or search) in order, read in one transaction with what the document shows of
-    its products."""
+    its products and, when asked, the facets (their counts in the page's own statement)."""
     scope = await catalog_scope(ctx, info)
     size = page_size(first, ctx.default_page_size)
     start = _decode_offset(after) + 1 if after else 0
     listing = _listing(args, scope)
     ctx.cache_tags.add(LISTINGS)
+    found_facets = None
     async with ctx.read_uow() as uow:
-        page = await search.list_products(uow.session, listing, first=size, offset=start)
+        if with_facets:
+            page, counts = await search.list_with_facets(uow.session, listing, first=size, offset=start)
+        else:
+            page = await search.list_products(uow.session, listing, first=size, offset=start)
         products = await read_page(ctx, uow.session, scope, page.product_ids, wants)
+        if with_facets:
+            found_facets = await _facet_names(ctx, uow.session, counts, listing.locale)
     shown = [visible(p, scope) for p in products]
     items = [(_offset_cursor(start + i), p) for i, p in enumerate(shown) if p is not None]
-    return ProductPage(listing, items, page.total, page.has_next_page, start > 0)
-
-
-@dataclass(frozen=True)
-class FacetResult:
-    counts: search.Facets
-    brands: dict[uuid.UUID, m.Brand]
-    categories: dict[uuid.UUID, m.Category]
+    return ProductPage(listing, items, page.total, page.has_next_page, start > 0, found_facets)
 
 
 async def facets(ctx: Context, listing: search.Listing) -> FacetResult:
@@ -171,15 +182,19 @@ async def facets(ctx: Context, listing: search.Listing) -> FacetResult:
     ctx.cache_tags.add(LISTINGS)
     async with ctx.read_uow() as uow:
         counts = await search.facet_counts(uow.session, listing)
-        brand_ids = [b for b, _ in counts.brands]
-        category_ids = [c for c, _ in counts.categories]
-        brands = [b for b in await q.brands_by_id(uow.session, brand_ids) if b is not None]
-        categories = [c for c in await q.categories_by_id(uow.session, category_ids) if c is not None]
-        texts = await q.entity_texts(
-            uow.session,
-            [("brand", b.id) for b in brands] + [("category", c.id) for c in categories],
-            listing.locale,
-        )
+        return await _facet_names(ctx, uow.session, counts, listing.locale)
+
+
+async def _facet_names(
+    ctx: Context, session: AsyncSession, counts: search.Facets, locale: str
+) -> FacetResult:
+    brand_ids = [b for b, _ in counts.brands]
+    category_ids = [c for c, _ in counts.categories]
+    brands = [b for b in await q.brands_by_id(session, brand_ids) if b is not None]
+    categories = [c for c in await q.categories_by_id(session, category_ids) if c is not None]
+    texts = await q.entity_texts(
+        session, [("brand", b.id) for b in brands] + [("category", c.id) for c in categories], locale
+    )
     ctx.loaders.translations.prime_many(texts)
     ctx.cache_tags.update(f"brand:{b.id}" for b in brands)
     ctx.cache_tags.update(f"category:{c.id}" for c in categories)

@@ -11,7 +11,7 @@ from domain.catalog import search
 from resolvers.catalog import queries as q
 from resolvers.catalog.queries import ListingArgs
 from resolvers.ids import encode_global_id
-from schema.catalog.selection import connection_wants
+from schema.catalog.selection import connection_wants, selects
 from schema.catalog.types import Brand, Category, Info, Money, Product, ProductStatus
 
 
@@ -93,6 +93,8 @@ class ProductConnection:
     page_info: relay.PageInfo = strawberry.field(description="Where this page is.")
     total_count: int = strawberry.field(description="Products matching the filter, on every page.")
     listing: strawberry.Private[search.Listing]
+    # The facets read with the page when the document selects them; None means read them on demand.
+    read_facets: strawberry.Private[q.FacetResult | None] = None
 
     @strawberry.field(description="The products of this page.")
     def nodes(self) -> list[Product]:
@@ -100,7 +102,7 @@ class ProductConnection:
 
     @strawberry.field(description="Facet counts for the current filter (whatever the page).")
     async def facets(self, info: Info) -> ProductFacets:
-        result = await q.facets(info.context, self.listing)
+        result = self.read_facets or await q.facets(info.context, self.listing)
         f = result.counts
         currency = self.listing.currency
         return ProductFacets(
@@ -166,7 +168,13 @@ async def list_connection(
 ) -> ProductConnection:
     args = listing_args(filter, sort, query, category=category, collection=collection)
     page = await q.list_products(
-        info.context, info, args, first=first, after=after, wants=connection_wants(info)
+        info.context,
+        info,
+        args,
+        first=first,
+        after=after,
+        wants=connection_wants(info),
+        with_facets=selects(info, "facets"),
     )
     edges = [ProductEdge(cursor=c, node=Product.from_model(p)) for c, p in page.items]
     return ProductConnection(
@@ -179,6 +187,7 @@ async def list_connection(
         ),
         total_count=page.total,
         listing=page.listing,
+        read_facets=page.facets,
     )
 
 

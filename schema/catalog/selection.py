@@ -42,3 +42,8 @@ def connection_wants(info: Info) -> Wants:
     """For a field returning a product connection: its `edges.node` and `nodes`."""
     top = [s for f in info.selected_fields for s in f.selections]
     return _wants(_under(top, "edges", "node") + _under(top, "nodes"))
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the document selects `name` on the field's own value (e.g. `facets` on a connection)."""
+    return any(f.name == name for f in _fields(s for f in info.selected_fields for s in f.selections))

@@ -90,7 +90,8 @@ async def test_statement_count_is_the_same_for_10_and_100_products(
         sf[name] = (len(data["products"]["edges"]), len(counter))
     print("storefront ProductListing (products, statements):", sf)
     assert sf["small"][0] == 5 and sf["full"][0] == 20
-    assert sf["small"][1] == sf["full"][1] <= 20
+    # Page, total and facets are one statement, in the one transaction that reads the products.
+    assert sf["small"][1] == sf["full"][1] <= 18
 
 
 async def test_product_page_reads_its_relations_in_a_fixed_number_of_statements(

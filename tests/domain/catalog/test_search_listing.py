@@ -10,6 +10,7 @@ from domain.catalog.search import (
     ProductSort,
     facet_counts,
     list_products,
+    list_with_facets,
     suggest,
 )
 from domain.db import utcnow
@@ -187,3 +188,28 @@ async def test_attributes_not_marked_filterable_are_not_facets(shop) -> None:
         f = await facet_counts(uow.session, listing)
 
     assert {c for c, _, _ in f.attributes} == {"colour"}
+
+
+async def test_page_and_facets_in_one_statement_equal_the_two_apart(shop) -> None:
+    store, _, _, e = shop
+    listings = [
+        Listing(store.id, "en", "BDT"),
+        Listing(
+            store.id, "en", "BDT", ProductFilter(brand_ids=(e["bata"].id,), attributes=("colour:black",))
+        ),
+        Listing(store.id, "en", "BDT", ProductFilter(category_id=e["shoes"].id), ProductSort.PRICE_DESC),
+        Listing(store.id, "en", "BDT", ProductFilter(price_min=100000), ProductSort.PRICE_ASC),
+        Listing(store.id, "en", "BDT", query="sneaker"),
+        Listing(store.id, "bn", "BDT", sort=ProductSort.TITLE),
+    ]
+    for listing in listings:
+        for first, offset in ((2, 0), (2, 2), (50, 0), (3, 10)):
+            async with store.uow(readonly=True) as uow:
+                together = await list_with_facets(uow.session, listing, first=first, offset=offset)
+            async with store.uow(readonly=True) as uow:
+                apart = (
+                    await list_products(uow.session, listing, first=first, offset=offset),
+                    await facet_counts(uow.session, listing),
+                )
+            assert together == apart, (listing, first, offset)
+    assert together[0].total == 4 and together[0].product_ids == [] and together[1].brands
