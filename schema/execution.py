@@ -9,7 +9,9 @@ the CPU of an uncached listing. Here such fields are resolved directly:
 - plain attributes (Strawberry's "basic" fields) of a scalar type holding a `str`, `int`, `float` or `bool`:
   `getattr` and the scalar's own output coercion, without an info object;
 - synchronous resolvers with no GraphQL arguments and no field extensions: the resolver called with the same
-  positional and keyword arguments Strawberry's `get_arguments` would pass it.
+  positional and keyword arguments Strawberry's `get_arguments` would pass it, and one info object per field
+  of the document rather than one per list item;
+- and whether a value is awaitable is answered without an attribute lookup for plain values.
 
 Anything else (enums, lists, objects, nulls, arguments, extensions, async resolvers, introspection, errors)
 takes graphql-core's and Strawberry's own path, so answers and errors are unchanged; tests/schema/
@@ -26,11 +28,13 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
+from graphql.pyutils.is_awaitable import is_awaitable as default_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
@@ -38,6 +42,7 @@ from strawberry.types.info import Info
 BACKREF = "strawberry-definition"
 _PLAIN_VALUES = frozenset({str, int, float, bool})
 _MISSING = object()
+_NEVER_AWAITABLE = frozenset({str, int, float, bool, type(None), list, dict, tuple})
 
 
 class _Plain:
@@ -97,8 +102,26 @@ def _make_plan(field_def: GraphQLField) -> _Plain | _Method | None:
     return _Method(field)
 
 
+_SharedInfo = tuple[FieldDetailsList, GraphQLResolveInfo[Any], Info[Any, Any]]
+
+
+def _is_awaitable(value: Any) -> bool:
+    # Most values graphql-core asks about are strings, numbers, dicts and lists: no attribute lookup for them.
+    return type(value) not in _NEVER_AWAITABLE and default_is_awaitable(value)
+
+
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with the direct paths described above."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_awaitable is default_is_awaitable:
+            self.is_awaitable = _is_awaitable  # type: ignore[method-assign,assignment]
+        # One info per field of the document and parent type, shared by every item of a list: the items'
+        # resolvers read the context, the operation and the selection from it, never the path (errors take
+        # the path graphql-core passes along). Keyed like graphql-core's own subfield memo, which keeps
+        # the field list alive so its id is not reused.
+        self._infos: dict[tuple[int, str], _SharedInfo] = {}
 
     def execute_field(
         self,
