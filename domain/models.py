@@ -27,6 +27,7 @@ from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
 from domain.notifications.models import StaffNotification
+from domain.payments.models import PaymentAccount, PaymentAttempt, PaymentCallback, Refund
 from domain.pricing.models import (
     CurrencyRate,
     PriceList,
@@ -70,6 +71,9 @@ __all__ = [
     "Membership",
     "Organization",
     "OutboxEvent",
+    "PaymentAccount",
+    "PaymentAttempt",
+    "PaymentCallback",
     "Permission",
     "PersistedDocument",
     "PriceList",
@@ -88,6 +92,7 @@ __all__ = [
     "ProductVariant",
     "Promotion",
     "PromotionRulesVersion",
+    "Refund",
     "Review",
     "Role",
     "RolePermission",
