@@ -121,7 +121,6 @@ async def test_failures_retry_on_the_schedule_with_the_same_webhook_id_until_it_
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    emit: Emit,
 ) -> None:
     receiver.script("/hook", *[Reply(status=500, body="boom")] * 10)
     await hook.emit("order.created", {"id": "o1"})
@@ -158,7 +157,6 @@ async def test_a_retry_that_succeeds_ends_the_delivery(
     receiver: Receiver,
     clock: ManualClock,
     owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
     sub = hook.sub
     receiver.script("/hook", Reply(status=503), Reply(status=204, body=""))
@@ -182,7 +180,6 @@ async def test_a_timeout_is_a_failed_attempt(
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    emit: Emit,
 ) -> None:
     receiver.script("/hook", Reply(hang=True))
     await hook.emit("order.created", {"id": "o1"})
@@ -200,7 +197,6 @@ async def test_a_slow_answer_within_the_budget_succeeds(
     hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
-    emit: Emit,
 ) -> None:
     receiver.script("/hook", Reply(delay=0.2))
     await hook.emit("order.created", {"id": "o1"})
@@ -217,7 +213,6 @@ async def test_429_and_503_honour_retry_after(
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    emit: Emit,
 ) -> None:
     when = (clock.now + timedelta(seconds=900)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     receiver.script(
@@ -245,7 +240,6 @@ async def test_410_disables_the_endpoint_emits_the_event_and_tells_the_staff(
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
     store, sub = hook.store, hook.sub
     receiver.script("/hook", Reply(status=410))
@@ -275,7 +269,6 @@ async def test_a_redirect_is_a_failure_and_not_followed(
     hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
-    emit: Emit,
 ) -> None:
     receiver.script("/hook", Reply(status=307, headers={"Location": receiver.url("/elsewhere")}))
     await hook.emit("order.created", {"id": "o1"})
@@ -291,7 +284,6 @@ async def test_a_private_target_is_refused_without_connecting(
     hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
-    emit: Emit,
 ) -> None:
     await hook.emit("order.created", {"id": "o1"})
 
@@ -349,7 +341,6 @@ async def test_a_worker_killed_mid_delivery_loses_nothing(
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    emit: Emit,
 ) -> None:
     await hook.emit("order.created", {"id": "o1"})
     crashed = make_deliverer(lease_seconds=60)
@@ -378,7 +369,6 @@ async def test_a_worker_cancelled_while_the_request_is_in_flight_is_retried_with
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    emit: Emit,
 ) -> None:
     import asyncio
 
@@ -405,7 +395,6 @@ async def test_a_delivery_whose_workers_keep_dying_is_recorded_as_abandoned_and_
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    emit: Emit,
 ) -> None:
     await hook.emit("order.created", {"id": "o1"})
     deliverer = make_deliverer(lease_seconds=60)
