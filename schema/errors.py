@@ -12,6 +12,8 @@ from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.events.errors import EventErrorCode
+from domain.inventory.errors import InventoryErrorCode
+from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
@@ -40,6 +42,14 @@ EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", desc
 
 WebhookErrorCodeEnum = strawberry.enum(
     WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
+)
+
+OrderErrorCodeEnum = strawberry.enum(OrderErrorCode, name="OrderErrorCode", description="Order errors.")
+CheckoutErrorCodeEnum = strawberry.enum(
+    CheckoutErrorCode, name="CheckoutErrorCode", description="Why a checkout placed no order."
+)
+InventoryErrorCodeEnum = strawberry.enum(
+    InventoryErrorCode, name="InventoryErrorCode", description="Stock adjustment errors."
 )
 
 T = TypeVar("T")
@@ -123,6 +133,33 @@ class WebhookError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: WebhookErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why an order mutation changed nothing.")
+class OrderError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: OrderErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why checkoutComplete placed no order.")
+class CheckoutError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: CheckoutErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a stock adjustment changed nothing.")
+class InventoryError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: InventoryErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 

@@ -87,6 +87,8 @@ class Order(TenantScoped, Timestamped, Base):
     customer_note: Mapped[str] = mapped_column(String(2000), default="")
     locale: Mapped[str] = mapped_column(String(16), default="en")
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONB, default=dict)
+    # How the customer chose to pay (cod, bkash, nagad, sslcommerz, card); payments record the rest.
+    payment_method: Mapped[str | None] = mapped_column(String(32))
     # The checkout that placed it (its idempotency key): unique, so a retried checkout finds its order.
     checkout_key: Mapped[str | None] = mapped_column(String(200))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))

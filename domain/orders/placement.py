@@ -110,6 +110,7 @@ async def place_order(
     *,
     actor: str,
     checkout_key: str | None = None,
+    payment_method: str | None = None,
 ) -> Order:
     """Place `draft` as a new order in the caller's transaction (the caller commits) and return it.
 
@@ -157,6 +158,7 @@ async def place_order(
         locale=draft.locale,
         metadata_=dict(draft.metadata),
         checkout_key=checkout_key,
+        payment_method=payment_method,
     )
     uow.session.add(order)
     lines = [

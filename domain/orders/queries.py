@@ -1,4 +1,5 @@
-"""Batch reads for order loaders and lists: each answers many keys in one statement, in key order."""
+"""Batch reads for order loaders and lists: each answers many keys in one statement, in key order
+(the session is a store-scoped unit of work's, so every statement carries the store)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.orders.models import Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
 from domain.uow import UnitOfWork
@@ -57,8 +59,8 @@ async def list_orders(
     return list((await uow.session.scalars(stmt)).all())
 
 
-async def orders_by_id(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> list[Order | None]:
-    rows = {o.id: o for o in await uow.session.scalars(select(Order).where(Order.id.in_(list(ids))))}
+async def orders_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Order | None]:
+    rows = {o.id: o for o in await session.scalars(select(Order).where(Order.id.in_(list(ids))))}
     return [rows.get(i) for i in ids]
 
 
@@ -66,21 +68,21 @@ async def order_by_number(uow: UnitOfWork, number: int) -> Order | None:
     return await uow.session.scalar(select(Order).where(Order.number == number))
 
 
-async def lines_by_order(uow: UnitOfWork, order_ids: Sequence[uuid.UUID]) -> list[list[OrderLine]]:
+async def lines_by_order(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> list[list[OrderLine]]:
     out: dict[uuid.UUID, list[OrderLine]] = {i: [] for i in order_ids}
     stmt = select(OrderLine).where(OrderLine.order_id.in_(list(order_ids))).order_by(OrderLine.position)
-    for line in await uow.session.scalars(stmt):
+    for line in await session.scalars(stmt):
         out[line.order_id].append(line)
     return [out[i] for i in order_ids]
 
 
-async def events_by_order(uow: UnitOfWork, order_ids: Sequence[uuid.UUID]) -> list[list[OrderEvent]]:
+async def events_by_order(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> list[list[OrderEvent]]:
     out: dict[uuid.UUID, list[OrderEvent]] = {i: [] for i in order_ids}
     stmt = (
         select(OrderEvent)
         .where(OrderEvent.order_id.in_(list(order_ids)))
         .order_by(OrderEvent.created_at, OrderEvent.id)
     )
-    for event in await uow.session.scalars(stmt):
+    for event in await session.scalars(stmt):
         out[event.order_id].append(event)
     return [out[i] for i in order_ids]

@@ -151,6 +151,7 @@ def upgrade() -> None:
         sa.Column("customer_note", sa.String(2000), nullable=False, server_default=""),
         sa.Column("locale", sa.String(16), nullable=False, server_default="en"),
         sa.Column("metadata", postgresql.JSONB(), nullable=False, server_default="{}"),
+        sa.Column("payment_method", sa.String(32), nullable=True),
         sa.Column("checkout_key", sa.String(200), nullable=True),
         sa.Column("cancel_reason", sa.String(500), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),

@@ -39,7 +39,7 @@ async def test_cancelling_puts_the_units_back_and_records_who(
     assert cancelled.status is OrderStatus.CANCELLED and cancelled.cancel_reason == "customer asked"
     async with store.uow() as uow:
         assert (await available(uow, [item.variant_id]))[item.variant_id].available == 5
-        [timeline] = await events_by_order(uow, [order.id])
+        [timeline] = await events_by_order(uow.session, [order.id])
     assert [(e.kind, e.actor) for e in timeline] == [("placed", "guest"), ("cancelled", "staff:42")]
     assert timeline[1].request_id == "req-c"
     released = await fetch(

@@ -29,8 +29,8 @@ async def test_an_order_snapshots_its_lines_and_takes_the_stock(
     assert order.shipping_address is not None and order.shipping_address["district"] == "Dhaka"
     assert order.customer_note == "Call before"
     async with store.uow() as uow:
-        [lines] = await lines_by_order(uow, [order.id])
-        [timeline] = await events_by_order(uow, [order.id])
+        [lines] = await lines_by_order(uow.session, [order.id])
+        [timeline] = await events_by_order(uow.session, [order.id])
         left = (await available(uow, [saree.variant_id]))[saree.variant_id].available
     assert [(line.sku, line.title, line.quantity, line.unit_price, line.total) for line in lines] == [
         (saree.sku, "Jamdani saree", 2, 250_000, 500_000)
