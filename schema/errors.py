@@ -118,30 +118,18 @@ class WebhookError(PayloadError[WebhookErrorCode]):
 
 
 @strawberry.type(description="Why an order mutation changed nothing.")
-class OrderError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: OrderErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class OrderError(PayloadError[OrderErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why checkoutComplete placed no order.")
-class CheckoutError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: CheckoutErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class CheckoutError(PayloadError[CheckoutErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why a stock adjustment changed nothing.")
-class InventoryError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: InventoryErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class InventoryError(PayloadError[InventoryErrorCode]):
+    pass
 
 
 def convert(errors: Sequence[UserError], codes: type[C], make: Callable[..., T]) -> list[T]:
