@@ -12,6 +12,8 @@ from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.events.errors import EventErrorCode
+from domain.inventory.errors import InventoryErrorCode
+from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
@@ -40,6 +42,14 @@ EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", desc
 
 WebhookErrorCodeEnum = strawberry.enum(
     WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
+)
+
+OrderErrorCodeEnum = strawberry.enum(OrderErrorCode, name="OrderErrorCode", description="Order errors.")
+CheckoutErrorCodeEnum = strawberry.enum(
+    CheckoutErrorCode, name="CheckoutErrorCode", description="Why a checkout placed no order."
+)
+InventoryErrorCodeEnum = strawberry.enum(
+    InventoryErrorCode, name="InventoryErrorCode", description="Stock adjustment errors."
 )
 
 T = TypeVar("T")
@@ -104,6 +114,21 @@ class EventError(PayloadError[EventErrorCode]):
 
 @strawberry.type(description="Why a webhook mutation changed nothing.")
 class WebhookError(PayloadError[WebhookErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why an order mutation changed nothing.")
+class OrderError(PayloadError[OrderErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why checkoutComplete placed no order.")
+class CheckoutError(PayloadError[CheckoutErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a stock adjustment changed nothing.")
+class InventoryError(PayloadError[InventoryErrorCode]):
     pass
 
 
