@@ -16,6 +16,7 @@ from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.execution import FastExecutionContext
+from schema.orders.admin import OrderMutation, OrderQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -36,6 +37,7 @@ class Query(
     PricingQuery,
     PromotionQuery,
     WebhookQuery,
+    OrderQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -55,6 +57,7 @@ class Mutation(
     PromotionMutation,
     EventMutation,
     WebhookMutation,
+    OrderMutation,
 ):
     pass
 
