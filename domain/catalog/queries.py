@@ -217,6 +217,28 @@ async def price_ranges(
     return [rows.get(k) for k in keys]
 
 
+async def summaries_and_ranges(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID], locale: str, currency: str
+) -> tuple[list[m.ProductSummary | None], list[m.SummaryPrice | None]]:
+    """`summaries_by_product` and `price_ranges` of the same products in one locale and currency, in one
+    statement: each id joined to its read-model row and to its price range, either possibly missing."""
+    k = func.unnest(literal(list(product_ids), _UUIDS)).table_valued("id").render_derived()
+    stmt = (
+        select(k.c.id, m.ProductSummary, m.SummaryPrice)
+        .select_from(k)
+        .outerjoin(
+            m.ProductSummary,
+            and_(m.ProductSummary.product_id == k.c.id, m.ProductSummary.locale == locale),
+        )
+        .outerjoin(
+            m.SummaryPrice, and_(m.SummaryPrice.product_id == k.c.id, m.SummaryPrice.currency == currency)
+        )
+    )
+    found = {pid: (summary, prices) for pid, summary, prices in (await session.execute(stmt)).all()}
+    pairs = [found.get(pid, (None, None)) for pid in product_ids]
+    return [s for s, _ in pairs], [r for _, r in pairs]
+
+
 async def translations(
     session: AsyncSession, keys: Sequence[tuple[str, uuid.UUID, str]]
 ) -> list[dict[str, str] | None]:

@@ -89,17 +89,21 @@ async def read_page(
         await _brands(ctx, session, {p.brand_id for p in found if p.brand_id is not None})
     if "category" in fields:
         await _categories(ctx, session, {p.category_id for p in found if p.category_id is not None})
-    if fields & _SUMMARY:
-        keys = [(p, scope.locale) for p in pids]
-        summaries = await q.summaries_by_product(session, keys)
-        loaders.summary_by_product.prime_many(zip(keys, summaries, strict=True))
-        if "collections" in fields:
-            ids_in = {c for s in summaries if s is not None for c in s.collection_ids}
-            await _collections(ctx, session, ids_in, scope.locale)
-    if "priceRange" in fields:
-        keys = [(p, scope.currency) for p in pids]
-        ranges = await q.price_ranges(session, keys)
-        loaders.price_range_by_product.prime_many(zip(keys, ranges, strict=True))
+    summary_keys = [(p, scope.locale) for p in pids]
+    range_keys = [(p, scope.currency) for p in pids]
+    if fields & _SUMMARY and "priceRange" in fields:
+        summaries, ranges = await q.summaries_and_ranges(session, pids, scope.locale, scope.currency)
+        loaders.summary_by_product.prime_many(zip(summary_keys, summaries, strict=True))
+        loaders.price_range_by_product.prime_many(zip(range_keys, ranges, strict=True))
+    elif fields & _SUMMARY:
+        summaries = await q.summaries_by_product(session, summary_keys)
+        loaders.summary_by_product.prime_many(zip(summary_keys, summaries, strict=True))
+    elif "priceRange" in fields:
+        ranges = await q.price_ranges(session, range_keys)
+        loaders.price_range_by_product.prime_many(zip(range_keys, ranges, strict=True))
+    if fields & _SUMMARY and "collections" in fields:
+        ids_in = {c for s in summaries if s is not None for c in s.collection_ids}
+        await _collections(ctx, session, ids_in, scope.locale)
     return products
 
 

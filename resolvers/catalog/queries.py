@@ -55,9 +55,9 @@ async def product(
     """A product by id or slug, read in one transaction with what the document shows of it."""
     if id is None and slug is None:
         raise DomainError("REQUIRED", "give id or slug", field="id")
-    scope = await catalog_scope(ctx, info)
     found = None
     async with ctx.read_uow() as uow:
+        scope = await catalog_scope(ctx, info, uow)
         if id is not None:
             pid = decode_global_id(id, "Product")
         else:
@@ -156,13 +156,13 @@ async def list_products(
 ) -> ProductPage:
     """A page of the listing (or search) in order, read in one transaction with what the document shows of
     its products and, when asked, the facets (their counts in the page's own statement)."""
-    scope = await catalog_scope(ctx, info)
     size = page_size(first, ctx.default_page_size)
     start = _decode_offset(after) + 1 if after else 0
-    listing = _listing(args, scope)
     ctx.cache_tags.add(LISTINGS)
     found_facets = None
     async with ctx.read_uow() as uow:
+        scope = await catalog_scope(ctx, info, uow)
+        listing = _listing(args, scope)
         if with_facets:
             page, counts = await search.list_with_facets(uow.session, listing, first=size, offset=start)
         else:
