@@ -137,6 +137,12 @@ async def create_refund(uow: UnitOfWork, data: RefundInput, *, providers: Provid
     _validate(data)
     attempt = await require_attempt(uow, data.attempt_id)
     adapter = providers.get(attempt.provider, await account_of(uow, attempt.provider))
+    if not adapter.refunds:
+        raise DomainError(
+            PaymentErrorCode.REFUND_NOT_SUPPORTED,
+            f"{attempt.provider.value} refunds are made in the provider's own portal",
+            field="paymentId",
+        )
     refund = await _by_key(uow, data)
     if refund is not None:
         _same(refund, data)
