@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from domain.errors import DomainError
 from domain.money import Money
-from domain.payments import events
+from domain.payments import events, order_link
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import PaymentAttempt, PaymentStatus, Refund, RefundStatus
 from domain.payments.ports import ProviderError
@@ -37,6 +37,7 @@ class RefundInput:
     amount: int  # minor units of the attempt's currency
     key: str  # the caller's idempotency key
     reason: str = ""
+    actor: str = "system"  # for the order's timeline ("staff:<token id>", "system")
 
 
 def refund_summary(refund: Refund) -> dict[str, Any]:
@@ -176,7 +177,7 @@ async def create_refund(uow: UnitOfWork, data: RefundInput, *, providers: Provid
             raise
         await _release(uow, refund, exc)
         raise
-    return await _succeed(uow, refund, done.provider_refund_id)
+    return await _succeed(uow, attempt, refund, done.provider_refund_id, data.actor)
 
 
 async def _claim(uow: UnitOfWork, refund: Refund) -> bool:
@@ -196,7 +197,9 @@ async def _claim(uow: UnitOfWork, refund: Refund) -> bool:
     return claimed is not None
 
 
-async def _succeed(uow: UnitOfWork, refund: Refund, provider_refund_id: str | None) -> Refund:
+async def _succeed(
+    uow: UnitOfWork, attempt: PaymentAttempt, refund: Refund, provider_refund_id: str | None, actor: str
+) -> Refund:
     row = await uow.session.scalar(
         update(Refund)
         .where(Refund.id == refund.id, Refund.status == RefundStatus.PENDING)
@@ -221,6 +224,7 @@ async def _succeed(uow: UnitOfWork, refund: Refund, provider_refund_id: str | No
     )
     if fully is not None:
         await transition(uow, row.attempt_id, PaymentStatus.REFUNDED)
+    await order_link.refunded(uow, attempt, row, actor=actor)
     await uow.commit()
     return row
 
