@@ -30,6 +30,7 @@ from domain.idempotency.models import IdempotencyKey
 from domain.inventory.models import Adjustment, InventoryItem, Location, Reservation
 from domain.notifications.models import StaffNotification
 from domain.orders.models import Order, OrderAllocation, OrderCounter, OrderEvent, OrderLine
+from domain.payments.models import PaymentAccount, PaymentAttempt, PaymentCallback, Refund
 from domain.pricing.models import (
     CurrencyRate,
     PriceList,
@@ -82,6 +83,9 @@ __all__ = [
     "OrderLine",
     "Organization",
     "OutboxEvent",
+    "PaymentAccount",
+    "PaymentAttempt",
+    "PaymentCallback",
     "Permission",
     "PersistedDocument",
     "PriceList",
@@ -100,6 +104,7 @@ __all__ = [
     "ProductVariant",
     "Promotion",
     "PromotionRulesVersion",
+    "Refund",
     "Reservation",
     "Review",
     "Role",
