@@ -15,6 +15,7 @@ from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
+from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
@@ -57,6 +58,7 @@ class Mutation(
     EventMutation,
     WebhookMutation,
     OrderMutation,
+    InventoryMutation,
 ):
     pass
 
