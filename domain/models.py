@@ -26,6 +26,7 @@ from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
+from domain.fulfillment.models import CourierAccount, TrackingEvent
 from domain.notifications.models import StaffNotification
 from domain.pricing.models import (
     CurrencyRate,
@@ -60,6 +61,7 @@ __all__ = [
     "Category",
     "Collection",
     "CollectionProduct",
+    "CourierAccount",
     "CurrencyRate",
     "Customer",
     "CustomerGroup",
@@ -97,6 +99,7 @@ __all__ = [
     "SummaryPrice",
     "TaxClass",
     "TaxRate",
+    "TrackingEvent",
     "Translation",
     "User",
     "VariantPrice",

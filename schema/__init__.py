@@ -15,6 +15,7 @@ from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
+from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -35,6 +36,7 @@ class Query(
     PricingQuery,
     PromotionQuery,
     WebhookQuery,
+    FulfillmentQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -54,6 +56,7 @@ class Mutation(
     PromotionMutation,
     EventMutation,
     WebhookMutation,
+    FulfillmentMutation,
 ):
     pass
 

@@ -12,6 +12,7 @@ from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.events.errors import EventErrorCode
+from domain.fulfillment.errors import FulfillmentErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
@@ -40,6 +41,9 @@ EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", desc
 
 WebhookErrorCodeEnum = strawberry.enum(
     WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
+)
+FulfillmentErrorCodeEnum = strawberry.enum(
+    FulfillmentErrorCode, name="FulfillmentErrorCode", description="Courier, fulfillment and return errors."
 )
 
 T = TypeVar("T")
@@ -123,6 +127,15 @@ class WebhookError:
         description="The input field at fault, camelCase; null for the whole input."
     )
     code: WebhookErrorCode = strawberry.field(description="Machine-readable reason.")
+    message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a courier, fulfillment or return mutation changed nothing.")
+class FulfillmentError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, camelCase; null for the whole input."
+    )
+    code: FulfillmentErrorCode = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
 
 
