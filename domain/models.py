@@ -27,7 +27,11 @@ from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
 from domain.fulfillment.models import CourierAccount, TrackingEvent
+from domain.idempotency.models import IdempotencyKey
+from domain.inventory.models import Adjustment, InventoryItem, Location, Reservation
 from domain.notifications.models import StaffNotification
+from domain.orders.models import Order, OrderAllocation, OrderCounter, OrderEvent, OrderLine
+from domain.payments.models import PaymentAccount, PaymentAttempt, PaymentCallback, Refund
 from domain.pricing.models import (
     CurrencyRate,
     PriceList,
@@ -51,6 +55,7 @@ from domain.tenancy.models import Membership, Organization, Store, User
 from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSettings, WebhookSubscription
 
 __all__ = [
+    "Adjustment",
     "ApiToken",
     "AppliedPromotionRow",
     "Attribute",
@@ -69,9 +74,20 @@ __all__ = [
     "DiscountCode",
     "DiscountCodeCustomerUsage",
     "DiscountCodeRedemption",
+    "IdempotencyKey",
+    "InventoryItem",
+    "Location",
     "Membership",
+    "Order",
+    "OrderAllocation",
+    "OrderCounter",
+    "OrderEvent",
+    "OrderLine",
     "Organization",
     "OutboxEvent",
+    "PaymentAccount",
+    "PaymentAttempt",
+    "PaymentCallback",
     "Permission",
     "PersistedDocument",
     "PriceList",
@@ -90,6 +106,8 @@ __all__ = [
     "ProductVariant",
     "Promotion",
     "PromotionRulesVersion",
+    "Refund",
+    "Reservation",
     "Review",
     "Role",
     "RolePermission",

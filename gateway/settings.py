@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     principal_cache_ttl_seconds: float = 30.0
     pubsub_health_check_seconds: float = 5.0
 
+    # Payments (docs/adr/0016-payments.md): our public URL, under which providers call back
+    # (/payments/{provider}/{store}/{attempt}/callback and /ipn), and the timeout of every provider call.
+    payments_public_url: str = "http://127.0.0.1:8000"
+    payments_timeout_seconds: float = 15.0
+
     def promotion_limits(self) -> PromotionLimits:
         return PromotionLimits(
             max_conditions=self.promotions_max_conditions,

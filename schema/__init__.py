@@ -16,6 +16,7 @@ from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
+from schema.orders.admin import OrderMutation, OrderQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -37,6 +38,7 @@ class Query(
     PromotionQuery,
     WebhookQuery,
     FulfillmentQuery,
+    OrderQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -57,6 +59,7 @@ class Mutation(
     EventMutation,
     WebhookMutation,
     FulfillmentMutation,
+    OrderMutation,
 ):
     pass
 
