@@ -26,7 +26,13 @@ from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
-from domain.fulfillment.models import CourierAccount, TrackingEvent
+from domain.fulfillment.models import (
+    CourierAccount,
+    LineFulfillment,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+)
 from domain.idempotency.models import IdempotencyKey
 from domain.inventory.models import Adjustment, InventoryItem, Location, Reservation
 from domain.notifications.models import StaffNotification
@@ -76,6 +82,7 @@ __all__ = [
     "DiscountCodeRedemption",
     "IdempotencyKey",
     "InventoryItem",
+    "LineFulfillment",
     "Location",
     "Membership",
     "Order",
@@ -111,6 +118,8 @@ __all__ = [
     "Review",
     "Role",
     "RolePermission",
+    "Shipment",
+    "ShipmentLine",
     "StaffNotification",
     "StockLevel",
     "Store",

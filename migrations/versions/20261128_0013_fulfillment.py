@@ -39,7 +39,19 @@ TRACKING_STATUSES = (
     "payment_settled",
     "unknown",
 )
-TABLES = ["courier_accounts", "tracking_events"]
+TABLES = [
+    "courier_accounts",
+    "tracking_events",
+    "order_line_fulfillments",
+    "shipments",
+    "shipment_lines",
+]
+SHIPMENT_STATUSES = ("booking", "booking_failed", "booked", "shipped", "delivered", "returned", "cancelled")
+RECONCILIATIONS = ("none", "awaiting", "matched", "mismatch")
+
+
+def _one_of(column: str, values: Sequence[str]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 def _tenant(table: str, app_role: str) -> None:
@@ -107,6 +119,97 @@ def upgrade() -> None:
         "tracking_events",
         ["store_id", "provider", "consignment_id", "occurred_at"],
     )
+    op.create_table(
+        "order_line_fulfillments",
+        sa.Column("store_id", sa.UUID(), nullable=False),
+        sa.Column("order_line_id", sa.UUID(), nullable=False),
+        sa.Column("order_id", sa.UUID(), nullable=False),
+        sa.Column("ordered", sa.Integer(), nullable=False),
+        sa.Column("fulfilled", sa.Integer(), nullable=False),
+        sa.Column("returned", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_line_id"],
+            ["order_lines.id"],
+            name=op.f("fk_order_line_fulfillments_order_line_id_order_lines"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("order_line_id", name=op.f("pk_order_line_fulfillments")),
+        # The last wall behind the conditional updates: never more shipped than ordered, nor more
+        # returned than shipped.
+        sa.CheckConstraint("fulfilled >= 0 AND fulfilled <= ordered", name="fulfilled_within_ordered"),
+        sa.CheckConstraint("returned >= 0 AND returned <= fulfilled", name="returned_within_fulfilled"),
+    )
+    op.create_index(op.f("ix_order_line_fulfillments_store_id"), "order_line_fulfillments", ["store_id"])
+    op.create_index(op.f("ix_order_line_fulfillments_order_id"), "order_line_fulfillments", ["order_id"])
+
+    op.create_table(
+        "shipments",
+        sa.Column("store_id", sa.UUID(), nullable=False),
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("order_id", sa.UUID(), nullable=False),
+        sa.Column("reference", sa.String(100), nullable=False),
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("provider", provider, nullable=True),
+        sa.Column("consignment_id", sa.String(100), nullable=True),
+        sa.Column("tracking_code", sa.String(100), nullable=True),
+        sa.Column("courier_status", status, nullable=True),
+        sa.Column("courier_raw_status", sa.String(100), nullable=True),
+        sa.Column("booking_error", sa.String(1000), nullable=True),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("cod_amount", sa.BigInteger(), nullable=False),
+        sa.Column("collected_amount", sa.BigInteger(), nullable=True),
+        sa.Column("delivery_fee", sa.BigInteger(), nullable=True),
+        sa.Column("reconciliation", sa.String(32), nullable=False),
+        sa.Column("weight_grams", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(500), nullable=False),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_shipments_order_id_orders"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shipments")),
+        sa.CheckConstraint(_one_of("status", SHIPMENT_STATUSES), name="status"),
+        sa.CheckConstraint(_one_of("reconciliation", RECONCILIATIONS), name="reconciliation"),
+        sa.CheckConstraint("cod_amount >= 0", name="cod_amount"),
+    )
+    op.create_index(op.f("ix_shipments_store_id"), "shipments", ["store_id"])
+    op.create_index(op.f("ix_shipments_order_id"), "shipments", ["order_id"])
+    op.create_index("uq_shipments_reference", "shipments", ["store_id", "reference"], unique=True)
+    # Tracking reports find their shipment by courier and consignment.
+    op.create_index(
+        "uq_shipments_consignment",
+        "shipments",
+        ["store_id", "provider", "consignment_id"],
+        unique=True,
+        postgresql_where=sa.text("consignment_id IS NOT NULL"),
+    )
+
+    op.create_table(
+        "shipment_lines",
+        sa.Column("store_id", sa.UUID(), nullable=False),
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("shipment_id", sa.UUID(), nullable=False),
+        sa.Column("order_line_id", sa.UUID(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shipment_id"],
+            ["shipments.id"],
+            name=op.f("fk_shipment_lines_shipment_id_shipments"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_line_id"],
+            ["order_lines.id"],
+            name=op.f("fk_shipment_lines_order_line_id_order_lines"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shipment_lines")),
+        sa.CheckConstraint("quantity > 0", name="quantity"),
+    )
+    op.create_index(op.f("ix_shipment_lines_store_id"), "shipment_lines", ["store_id"])
+    op.create_index(op.f("ix_shipment_lines_shipment_id"), "shipment_lines", ["shipment_id"])
+
     for table in TABLES:
         _tenant(table, app_role)
     # Tracking events are append-only for the app, except for linking a report to its shipment.
