@@ -16,6 +16,7 @@ from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
+from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
@@ -60,6 +61,7 @@ class Mutation(
     WebhookMutation,
     FulfillmentMutation,
     OrderMutation,
+    InventoryMutation,
 ):
     pass
 
