@@ -15,6 +15,7 @@ from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
+from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
@@ -37,6 +38,7 @@ class Query(
     PricingQuery,
     PromotionQuery,
     WebhookQuery,
+    FulfillmentQuery,
     OrderQuery,
 ):
     node: relay.Node | None = relay.node(
@@ -57,6 +59,7 @@ class Mutation(
     PromotionMutation,
     EventMutation,
     WebhookMutation,
+    FulfillmentMutation,
     OrderMutation,
     InventoryMutation,
 ):
