@@ -26,6 +26,13 @@ from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
+from domain.fulfillment.models import (
+    CourierAccount,
+    LineFulfillment,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+)
 from domain.idempotency.models import IdempotencyKey
 from domain.inventory.models import Adjustment, InventoryItem, Location, Reservation
 from domain.notifications.models import StaffNotification
@@ -65,6 +72,7 @@ __all__ = [
     "Category",
     "Collection",
     "CollectionProduct",
+    "CourierAccount",
     "CurrencyRate",
     "Customer",
     "CustomerGroup",
@@ -74,6 +82,7 @@ __all__ = [
     "DiscountCodeRedemption",
     "IdempotencyKey",
     "InventoryItem",
+    "LineFulfillment",
     "Location",
     "Membership",
     "Order",
@@ -109,12 +118,15 @@ __all__ = [
     "Review",
     "Role",
     "RolePermission",
+    "Shipment",
+    "ShipmentLine",
     "StaffNotification",
     "StockLevel",
     "Store",
     "SummaryPrice",
     "TaxClass",
     "TaxRate",
+    "TrackingEvent",
     "Translation",
     "User",
     "VariantPrice",

@@ -20,6 +20,7 @@ from domain.payments.providers import Providers
 from gateway.cache.principals import PrincipalCache
 from gateway.cache.response_cache import ResponseCache
 from gateway.cache.subscriber import PurgeSubscriber
+from gateway.courier_webhooks import CourierWebhooks
 from gateway.documents import DocumentPreparer, DocumentRegistry
 from gateway.gc_tuning import tune_for_serving
 from gateway.graphql_http import GraphQLHTTP
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics = Metrics()
     state = build_state(settings, metrics)
     graphql_http = GraphQLHTTP(state)
+    courier_webhooks = CourierWebhooks(state)
     payment_callbacks = PaymentCallbacks(state)
 
     async def healthz(request: Request) -> Response:
@@ -145,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            Route("/couriers/{provider}/webhook/{store_id}", courier_webhooks.handle, methods=["POST"]),
             *payment_callbacks.routes(),
         ],
         middleware=middleware,

@@ -362,6 +362,7 @@ class GraphQLHTTP:
                 promotion_limits=state.settings.promotion_limits(),
                 locale=locale,
                 currency=currency,
+                idempotency_key=request.headers.get("idempotency-key"),
             )
             result = execute(
                 state.schema._schema,
@@ -385,6 +386,8 @@ class GraphQLHTTP:
                 body["data"] = result.data
                 body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
                 outcome = "error" if result.errors else "ok"
+                if ctx.http_status is not None:
+                    status = ctx.http_status
             encoded = encode_json(body)
             answer = CachedResponse(encoded, status, f"{media}; charset=utf-8", frozenset(ctx.cache_tags))
             return Computed(answer, cacheable=outcome == "ok" and ctx.cacheable)

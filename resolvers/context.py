@@ -51,6 +51,11 @@ class Context:
     # A resolver sets this to False when the answer is not the same for every visitor (anything
     # customer-specific): the response cache then keeps nothing.
     cacheable: bool = True
+    # The request's `Idempotency-Key` header (money-moving mutations also take an `idempotencyKey` argument).
+    idempotency_key: str | None = None
+    # A resolver sets this when the contract asks for another HTTP status than 200 (an idempotency key
+    # in progress: 409, reused: 422); the body still carries the payload.
+    http_status: int | None = None
     _loaders: Loaders | None = None
 
     def uow(self) -> UnitOfWork:

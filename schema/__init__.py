@@ -16,6 +16,8 @@ from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.execution import FastExecutionContext
+from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
+from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
@@ -37,6 +39,7 @@ class Query(
     PricingQuery,
     PromotionQuery,
     WebhookQuery,
+    FulfillmentQuery,
     OrderQuery,
 ):
     node: relay.Node | None = relay.node(
@@ -57,7 +60,9 @@ class Mutation(
     PromotionMutation,
     EventMutation,
     WebhookMutation,
+    FulfillmentMutation,
     OrderMutation,
+    InventoryMutation,
 ):
     pass
 

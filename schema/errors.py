@@ -12,6 +12,7 @@ from domain.access.errors import AccessErrorCode
 from domain.catalog.errors import CatalogErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.events.errors import EventErrorCode
+from domain.fulfillment.errors import FulfillmentErrorCode
 from domain.inventory.errors import InventoryErrorCode
 from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
 from domain.pricing.errors import PricingErrorCode
@@ -42,6 +43,9 @@ EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", desc
 
 WebhookErrorCodeEnum = strawberry.enum(
     WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
+)
+FulfillmentErrorCodeEnum = strawberry.enum(
+    FulfillmentErrorCode, name="FulfillmentErrorCode", description="Courier, fulfillment and return errors."
 )
 
 OrderErrorCodeEnum = strawberry.enum(OrderErrorCode, name="OrderErrorCode", description="Order errors.")
@@ -129,6 +133,11 @@ class CheckoutError(PayloadError[CheckoutErrorCode]):
 
 @strawberry.type(description="Why a stock adjustment changed nothing.")
 class InventoryError(PayloadError[InventoryErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a courier, fulfillment or return mutation changed nothing.")
+class FulfillmentError(PayloadError[FulfillmentErrorCode]):
     pass
 
 

@@ -146,6 +146,15 @@ async def test_permissions_and_other_stores(client: httpx.AsyncClient, make_stor
     assert codes(await call(client, store.admin, CANCEL, {"id": gid, "reason": ""})) == [("id", "NOT_FOUND")]
     assert (await gql(client, reader, NODE, {"id": gid})).json()["data"]["node"] is None
     assert (await gql(client, reader, LIST)).json()["data"]["orders"]["edges"] == []
+    # a token without orders:read does not find orders through node(id:) either
+    [mine] = await _orders(store, await sellable(store, on_hand=1), 1)
+    catalog_only = await store.token(TokenKind.ADMIN, ["catalog:read"])
+    mine_id = {"id": encode_global_id("Order", mine.id)}
+    assert (await gql(client, catalog_only, NODE, mine_id)).json()["data"]["node"] is None
+    assert (await gql(client, reader, NODE, mine_id)).json()["data"]["node"] == {
+        "number": 1,
+        "status": "PENDING",
+    }
 
 
 async def test_listing_reads_a_constant_number_of_statements(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import signal
 import sys
@@ -14,6 +15,12 @@ from domain.checkout.draft_types import OrderDraft
 from domain.errors import DomainError
 from domain.inventory.availability import available
 from domain.orders.checkout import CheckoutRequest, CheckoutResult, complete_checkout
+from domain.orders.follow_ups import open_cod_payment, redeem_codes
+from domain.promotions.codes import create_code
+from domain.promotions.inputs import CodeCreateInput, PromotionCreateInput
+from domain.promotions.limits import PromotionLimits
+from domain.promotions.models import PromotionKind
+from domain.promotions.services import create_promotion
 from domain.uow import UnitOfWork
 from gateway.settings import Settings
 from tests.fixtures.database import count, fetch
@@ -32,7 +39,9 @@ async def _checkout(store: StoreFixture, item: Sellable, qty: int = 1, **kwargs:
     async def build(uow: UnitOfWork) -> OrderDraft:
         return draft([(item, qty)])
 
-    return await complete_checkout(store.uow, _request(**kwargs), build)
+    return await complete_checkout(
+        store.uow, _request(**kwargs), build, follow_ups=[redeem_codes, open_cod_payment]
+    )
 
 
 async def test_a_replay_returns_the_first_order_and_places_nothing(
@@ -45,6 +54,10 @@ async def test_a_replay_returns_the_first_order_and_places_nothing(
     assert (again.order_id, again.replayed, first.replayed) == (first.order_id, True, False)
     assert await count(owner_engine, "orders") == 1
     assert await count(owner_engine, "stock_reservations") == 0
+    attempts = await fetch(owner_engine, "SELECT provider, status, amount, order_id FROM payment_attempts")
+    assert [(a["provider"], a["status"], a["amount"], a["order_id"]) for a in attempts] == [
+        ("cod", "pending", 56_000, first.order_id)
+    ]
     with pytest.raises(DomainError) as err:
         await _checkout(store, item, cart="cart-2")
     assert err.value.code == "IDEMPOTENCY_KEY_REUSED"
@@ -67,6 +80,7 @@ async def test_concurrent_replays_place_one_order(make_store: MakeStore, owner_e
     assert outcomes.count("placed") == 1
     assert set(outcomes) <= {"placed", "replayed", "IDEMPOTENCY_KEY_IN_PROGRESS"}
     assert await count(owner_engine, "orders") == 1
+    assert await count(owner_engine, "payment_attempts") == 1
 
 
 async def test_a_failed_checkout_releases_its_key_and_stock(
@@ -119,6 +133,42 @@ async def test_a_process_killed_between_steps_loses_no_stock_and_the_retry_place
     result = await _checkout(store, item, qty=3)
     assert result.replayed is False
     assert await count(owner_engine, "orders") == 1
+    assert await count(owner_engine, "payment_attempts") == 1
     assert await count(owner_engine, "stock_reservations") == 0
     assert await ledger_mismatches(owner_engine, store.id) == []
     assert (await _checkout(store, item, qty=3)).order_id == result.order_id
+
+
+async def test_codes_are_redeemed_with_the_order_and_a_used_up_code_places_nothing(
+    make_store: MakeStore, owner_engine: AsyncEngine
+) -> None:
+    store = await make_store()
+    item = await sellable(store, on_hand=5)
+    async with store.uow() as uow:
+        promotion = await create_promotion(
+            uow,
+            PromotionCreateInput(
+                name="Eid",
+                kind=PromotionKind.CODE,
+                action={"type": "order_percent", "percent": 10},
+                active=True,
+            ),
+            limits=PromotionLimits(),
+        )
+        await create_code(
+            uow, promotion.id, CodeCreateInput.model_validate({"code": "EID10", "usage_limit": 1})
+        )
+        await uow.commit()
+
+    async def build(uow: UnitOfWork) -> OrderDraft:
+        return dataclasses.replace(draft([(item, 1)]), codes=("EID10",))
+
+    first = await complete_checkout(store.uow, _request(key="k1"), build, follow_ups=[redeem_codes])
+    redeemed = await fetch(owner_engine, "SELECT status, order_id FROM discount_code_redemptions")
+    assert [(r["status"], r["order_id"]) for r in redeemed] == [("redeemed", first.order_id)]
+    with pytest.raises(DomainError) as err:
+        await complete_checkout(store.uow, _request(key="k2"), build, follow_ups=[redeem_codes])
+    assert err.value.code == "USAGE_LIMIT_REACHED"
+    assert await count(owner_engine, "orders") == 1
+    assert await count(owner_engine, "stock_reservations") == 0
+    assert await ledger_mismatches(owner_engine, store.id) == []
