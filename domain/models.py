@@ -2,6 +2,7 @@
 
 from domain.access.models import ApiToken, Permission, Role, RolePermission
 from domain.audit.models import AuditEntry
+from domain.cart.models import Cart, CartLine, CartSettings
 from domain.catalog.models import (
     Attribute,
     Brand,
@@ -22,7 +23,14 @@ from domain.catalog.models import (
     Translation,
     VariantPrice,
 )
-from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
+from domain.customers.models import (
+    Customer,
+    CustomerAddress,
+    CustomerGroup,
+    CustomerGroupMember,
+    CustomerSession,
+    PasswordReset,
+)
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
@@ -46,6 +54,7 @@ from domain.promotions.models import (
     Promotion,
     PromotionRulesVersion,
 )
+from domain.shipping.models import ShippingMethod, ShippingZone
 from domain.tenancy.models import Membership, Organization, Store, User
 from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSettings, WebhookSubscription
 
@@ -57,19 +66,25 @@ __all__ = [
     "Base",
     "Brand",
     "BundleItem",
+    "Cart",
+    "CartLine",
+    "CartSettings",
     "Category",
     "Collection",
     "CollectionProduct",
     "CurrencyRate",
     "Customer",
+    "CustomerAddress",
     "CustomerGroup",
     "CustomerGroupMember",
+    "CustomerSession",
     "DiscountCode",
     "DiscountCodeCustomerUsage",
     "DiscountCodeRedemption",
     "Membership",
     "Organization",
     "OutboxEvent",
+    "PasswordReset",
     "Permission",
     "PersistedDocument",
     "PriceList",
@@ -91,6 +106,8 @@ __all__ = [
     "Review",
     "Role",
     "RolePermission",
+    "ShippingMethod",
+    "ShippingZone",
     "StaffNotification",
     "StockLevel",
     "Store",
