@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 
@@ -53,77 +53,58 @@ def _code(codes: type[C], value: str) -> C:
         return codes("INVALID")
 
 
-@strawberry.type(description="Why a token or role mutation changed nothing.")
-class AccessError:
+@strawberry.type
+class PayloadError(Generic[C]):
+    """The shape every area's payload error shares; each area names its own type with its code enum."""
+
     field: str | None = strawberry.field(
         description="The input field at fault, camelCase; null for the whole input."
     )
-    code: AccessErrorCode = strawberry.field(description="Machine-readable reason.")
+    code: C = strawberry.field(description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable reason.")
+
+
+@strawberry.type(description="Why a token or role mutation changed nothing.")
+class AccessError(PayloadError[AccessErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why a store settings mutation changed nothing.")
-class StoreError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: StoreErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class StoreError(PayloadError[StoreErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why a persisted document registration changed nothing.")
-class DocumentError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: DocumentErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class DocumentError(PayloadError[DocumentErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why a catalog mutation changed nothing.")
-class CatalogError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: CatalogErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class CatalogError(PayloadError[CatalogErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why a pricing, tax or customer mutation changed nothing.")
-class PricingError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: PricingErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class PricingError(PayloadError[PricingErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why a promotion or discount code mutation changed nothing.")
-class PromotionError:
+class PromotionError(PayloadError[PromotionErrorCode]):
     field: str | None = strawberry.field(
         description="The input field at fault, camelCase (keys inside JSON rules as stored);"
         " null for the whole input."
     )
-    code: PromotionErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
 
 
 @strawberry.type(description="Why an event grant mutation changed nothing.")
-class EventError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: EventErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class EventError(PayloadError[EventErrorCode]):
+    pass
 
 
 @strawberry.type(description="Why a webhook mutation changed nothing.")
-class WebhookError:
-    field: str | None = strawberry.field(
-        description="The input field at fault, camelCase; null for the whole input."
-    )
-    code: WebhookErrorCode = strawberry.field(description="Machine-readable reason.")
-    message: str = strawberry.field(description="Human-readable reason.")
+class WebhookError(PayloadError[WebhookErrorCode]):
+    pass
 
 
 def convert(errors: Sequence[UserError], codes: type[C], make: Callable[..., T]) -> list[T]:

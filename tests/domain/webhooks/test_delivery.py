@@ -4,15 +4,20 @@ and fails on purpose. Retries are driven by a clock the test moves, never by sle
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.events.envelope import EventEnvelope
 from domain.webhooks import schedule
 from domain.webhooks.inputs import SettingsInput
+from domain.webhooks.models import WebhookSubscription
 from domain.webhooks.services import update_settings
 from tests.fixtures.database import fetch, outbox
-from tests.fixtures.tenancy import MakeStore
+from tests.fixtures.tenancy import MakeStore, StoreFixture
 from tests.fixtures.webhooks import Emit, MakeDeliverer, MakeEndpoint, ManualClock, Receiver, Reply
 
 
@@ -30,6 +35,34 @@ async def attempts(owner: AsyncEngine, delivery_id: object) -> list[dict]:
         owner, "SELECT * FROM webhook_attempts WHERE delivery_id = :d ORDER BY number", d=delivery_id
     )
     return [dict(r) for r in rows]
+
+
+@dataclass
+class Hook:
+    """Store "a" with one endpoint on the receiver's /hook (every event type): the setup most tests share."""
+
+    store: StoreFixture
+    sub: WebhookSubscription
+    owner: AsyncEngine
+    emit_event: Emit
+
+    async def emit(self, type_: str, data: dict[str, Any]) -> EventEnvelope:
+        return await self.emit_event(self.store, type_, data)
+
+    async def deliveries(self) -> list[dict]:
+        return await deliveries(self.owner, self.sub.id)
+
+    async def attempts(self, delivery_id: object) -> list[dict]:
+        return await attempts(self.owner, delivery_id)
+
+
+@pytest.fixture
+async def hook(
+    make_store: MakeStore, make_endpoint: MakeEndpoint, owner_engine: AsyncEngine, emit: Emit
+) -> Hook:
+    store = await make_store("a")
+    sub, _ = await make_endpoint(store)
+    return Hook(store, sub, owner_engine, emit)
 
 
 async def test_an_event_is_delivered_signed_with_the_envelope_as_body(
@@ -84,24 +117,19 @@ async def test_fan_out_is_idempotent_and_skips_inactive_endpoints(
 
 
 async def test_failures_retry_on_the_schedule_with_the_same_webhook_id_until_it_ends(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
     receiver.script("/hook", *[Reply(status=500, body="boom")] * 10)
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
     deliverer = make_deliverer()
 
     delays = []
     assert await deliverer.run_once() == 1
     for _ in range(9):
-        [row] = await deliveries(owner_engine, sub.id)
+        [row] = await hook.deliveries()
         assert row["status"] == "pending"
         wait = (row["next_attempt_at"] - clock.now).total_seconds()
         delays.append(wait)
@@ -115,34 +143,31 @@ async def test_failures_retry_on_the_schedule_with_the_same_webhook_id_until_it_
     got = receiver.at("/hook")
     assert len(got) == 10 and all(r.verified for r in got)
     assert len({r.msg_id for r in got}) == 1
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     assert row["status"] == "failed" and row["next_attempt_at"] is None and row["last_status_code"] == 500
-    tries = await attempts(owner_engine, row["id"])
+    tries = await hook.attempts(row["id"])
     assert [a["number"] for a in tries] == list(range(1, 11))
     assert all(a["outcome"] == "http_error" and a["response_excerpt"] == "boom" for a in tries)
     assert tries[-1]["next_attempt_at"] is None
 
 
 async def test_a_retry_that_succeeds_ends_the_delivery(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
     owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
+    sub = hook.sub
     receiver.script("/hook", Reply(status=503), Reply(status=204, body=""))
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
     deliverer = make_deliverer()
 
     await deliverer.run_once()
     clock.advance(6)
     await deliverer.run_once()
 
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     assert row["status"] == "succeeded" and row["attempt_count"] == 2
     subs = await fetch(
         owner_engine, "SELECT failing_since FROM webhook_subscriptions WHERE id = :s", s=sub.id
@@ -151,97 +176,79 @@ async def test_a_retry_that_succeeds_ends_the_delivery(
 
 
 async def test_a_timeout_is_a_failed_attempt(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
     receiver.script("/hook", Reply(hang=True))
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
 
     await make_deliverer(timeout_seconds=0.3).run_once()
 
-    [row] = await deliveries(owner_engine, sub.id)
-    [attempt] = await attempts(owner_engine, row["id"])
+    [row] = await hook.deliveries()
+    [attempt] = await hook.attempts(row["id"])
     assert attempt["outcome"] == "timeout" and attempt["status_code"] is None
     assert row["status"] == "pending"
     assert 4.5 <= (row["next_attempt_at"] - clock.now).total_seconds() <= 5.5
 
 
 async def test_a_slow_answer_within_the_budget_succeeds(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
     receiver.script("/hook", Reply(delay=0.2))
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
 
     await make_deliverer(timeout_seconds=5).run_once()
 
-    [row] = await deliveries(owner_engine, sub.id)
-    [attempt] = await attempts(owner_engine, row["id"])
+    [row] = await hook.deliveries()
+    [attempt] = await hook.attempts(row["id"])
     assert row["status"] == "succeeded" and attempt["duration_ms"] >= 200
 
 
 async def test_429_and_503_honour_retry_after(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
     when = (clock.now + timedelta(seconds=900)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     receiver.script(
         "/hook",
         Reply(status=429, headers={"Retry-After": "120"}),
         Reply(status=503, headers={"Retry-After": when}),
     )
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
     deliverer = make_deliverer()
 
     await deliverer.run_once()
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     assert row["next_attempt_at"] == clock.now + timedelta(seconds=120)
     clock.advance(119)
     assert await deliverer.run_once() == 0
     clock.advance(1)
     assert await deliverer.run_once() == 1
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     # an HTTP date, read against the clock (whole seconds)
     assert abs((row["next_attempt_at"] - clock.now).total_seconds() - (900 - 120)) <= 1
 
 
 async def test_410_disables_the_endpoint_emits_the_event_and_tells_the_staff(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
+    store, sub = hook.store, hook.sub
     receiver.script("/hook", Reply(status=410))
-    await emit(store, "order.created", {"id": "o1"})
-    await emit(store, "order.created", {"id": "o2"})
+    await hook.emit("order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o2"})
     deliverer = make_deliverer()
 
     await deliverer.claim(1) and None
-    rows = await deliveries(owner_engine, sub.id)
+    rows = await hook.deliveries()
     claimed = next(r for r in rows if r["status"] == "delivering")
     from domain.webhooks.delivery import Claim
 
@@ -259,42 +266,32 @@ async def test_410_disables_the_endpoint_emits_the_event_and_tells_the_staff(
 
 
 async def test_a_redirect_is_a_failure_and_not_followed(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
     receiver.script("/hook", Reply(status=307, headers={"Location": receiver.url("/elsewhere")}))
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
 
     await make_deliverer().run_once()
 
     assert receiver.at("/elsewhere") == []
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     assert row["status"] == "pending" and row["last_status_code"] == 307
 
 
 async def test_a_private_target_is_refused_without_connecting(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
 
     await make_deliverer(allow_private_targets=False).run_once()
 
     assert receiver.received == []
-    [row] = await deliveries(owner_engine, sub.id)
-    [attempt] = await attempts(owner_engine, row["id"])
+    [row] = await hook.deliveries()
+    [attempt] = await hook.attempts(row["id"])
     assert attempt["outcome"] == "target_refused" and "loopback" in attempt["error"]
     assert row["status"] == "pending"
 
@@ -340,22 +337,17 @@ async def test_an_endpoint_failing_longer_than_the_store_allows_is_disabled(
 
 
 async def test_a_worker_killed_mid_delivery_loses_nothing(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
     crashed = make_deliverer(lease_seconds=60)
 
     # a worker claims the delivery and dies before sending it
     [claim] = await crashed.claim(10)
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     assert row["status"] == "delivering"
 
     survivor = make_deliverer(lease_seconds=60)
@@ -364,7 +356,7 @@ async def test_a_worker_killed_mid_delivery_loses_nothing(
     assert await survivor.run_once() == 1  # it expired: the delivery is taken again
 
     [got] = receiver.at("/hook")
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     assert got.verified and got.msg_id == str(row["id"])
     assert row["status"] == "succeeded" and row["claims"] == 2
     # the dead worker's claim can no longer change the delivery
@@ -373,20 +365,15 @@ async def test_a_worker_killed_mid_delivery_loses_nothing(
 
 
 async def test_a_worker_cancelled_while_the_request_is_in_flight_is_retried_with_the_same_id(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
     import asyncio
 
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
     receiver.script("/hook", Reply(hang=True))
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
     crashed = make_deliverer(timeout_seconds=30)
     [claim] = await crashed.claim(1)
 
@@ -399,22 +386,17 @@ async def test_a_worker_cancelled_while_the_request_is_in_flight_is_retried_with
 
     got = receiver.at("/hook")
     assert len(got) == 2 and got[0].msg_id == got[1].msg_id and all(r.verified for r in got)
-    [row] = await deliveries(owner_engine, sub.id)
+    [row] = await hook.deliveries()
     assert row["status"] == "succeeded"
 
 
 async def test_a_delivery_whose_workers_keep_dying_is_recorded_as_abandoned_and_rescheduled(
-    make_store: MakeStore,
-    make_endpoint: MakeEndpoint,
+    hook: Hook,
     make_deliverer: MakeDeliverer,
     receiver: Receiver,
     clock: ManualClock,
-    owner_engine: AsyncEngine,
-    emit: Emit,
 ) -> None:
-    store = await make_store("a")
-    sub, _ = await make_endpoint(store)
-    await emit(store, "order.created", {"id": "o1"})
+    await hook.emit("order.created", {"id": "o1"})
     deliverer = make_deliverer(lease_seconds=60)
 
     # four workers in a row claim it and die before any outcome
@@ -425,8 +407,8 @@ async def test_a_delivery_whose_workers_keep_dying_is_recorded_as_abandoned_and_
     assert await deliverer.run_once() == 1
 
     assert receiver.received == []
-    [row] = await deliveries(owner_engine, sub.id)
-    [attempt] = await attempts(owner_engine, row["id"])
+    [row] = await hook.deliveries()
+    [attempt] = await hook.attempts(row["id"])
     assert attempt["outcome"] == "abandoned" and attempt["error"].startswith("4 claims ended")
     assert row["status"] == "pending" and row["claims"] == 1
     assert 4.5 <= (row["next_attempt_at"] - clock.now).total_seconds() <= 5.5
