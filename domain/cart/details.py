@@ -3,25 +3,24 @@ codes and a note. Each takes a cart already locked by `changeable_cart`."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from domain.cart.errors import CartErrorCode
 from domain.cart.models import Cart
 from domain.cart.services import touch
-from domain.customers.addresses import AddressInput, normalize_phone, snapshot_to_json, validate_address
+from domain.customers.addresses import (
+    AddressInput,
+    normalize_email,
+    normalize_phone,
+    snapshot_to_json,
+    validate_address,
+)
 from domain.errors import DomainError, DomainErrors
 from domain.promotions.explain import lookup_codes
 from domain.shipping.models import ShippingMethod
 from domain.uow import UnitOfWork
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MAX_CODES = 5
-
-
-def normalize_email(raw: str) -> str | None:
-    value = raw.strip()
-    return value if len(value) <= 320 and _EMAIL.match(value) else None
 
 
 async def set_contact(uow: UnitOfWork, cart: Cart, *, email: str | None, phone: str | None) -> Cart:

@@ -16,6 +16,13 @@ from domain.errors import DomainError, DomainErrors
 # Mobile numbers: 01 then an operator digit 3-9, then 8 digits.
 _MOBILE = re.compile(r"^01[3-9]\d{8}$")
 _POSTCODE = re.compile(r"^\d{4}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def normalize_email(raw: str) -> str | None:
+    """The address trimmed, when it looks like one (delivery is the only real check)."""
+    value = raw.strip()
+    return value if len(value) <= 320 and _EMAIL.match(value) else None
 
 
 def normalize_phone(raw: str) -> str | None:
