@@ -31,6 +31,11 @@ TABLES = [
     "cart_lines",
 ]
 
+PERMISSIONS = [
+    ("shipping:read", "Read shipping zones and methods"),
+    ("shipping:manage", "Create, change and delete shipping zones and methods"),
+]
+
 
 def upgrade() -> None:
     op.create_table('cart_settings',
@@ -162,17 +167,19 @@ def upgrade() -> None:
     op.create_index(op.f('ix_cart_lines_store_id'), 'cart_lines', ['store_id'], unique=False)
     op.add_column('customers', sa.Column('password_hash', sa.String(length=200), nullable=True))
 
-    # The abandonment sweep serves every store: it finds the stores with an active cart idle past the
-    # store's threshold (60 minutes without a settings row) through this definer function, then works in
-    # each store's own scope.
+    # The abandonment sweep serves every store: through this definer function it finds the stores with an
+    # active cart idle past the store's threshold (60 minutes without a settings row) or a cart due to
+    # expire (30 days), then works in each store's own scope.
     op.execute(
         """
         CREATE FUNCTION stormcom_carts_idle_stores(p_now timestamptz)
         RETURNS SETOF uuid LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           SELECT DISTINCT c.store_id FROM carts c
           LEFT JOIN cart_settings s ON s.store_id = c.store_id
-          WHERE c.status = 'active' AND c.abandoned_at IS NULL
-            AND c.last_activity_at <= p_now - make_interval(mins => coalesce(s.abandon_after_minutes, 60));
+          WHERE (c.status = 'active' AND c.abandoned_at IS NULL
+                 AND c.last_activity_at <= p_now - make_interval(mins => coalesce(s.abandon_after_minutes, 60)))
+             OR (c.status IN ('active', 'abandoned')
+                 AND c.last_activity_at <= p_now - make_interval(days => coalesce(s.expire_after_days, 30)));
         $$
         """
     )
@@ -186,9 +193,12 @@ def upgrade() -> None:
         )
         op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {app_role}")
     op.execute(f"GRANT EXECUTE ON FUNCTION stormcom_carts_idle_stores(timestamptz) TO {app_role}")
+    permissions = sa.table("permissions", sa.column("code", sa.String), sa.column("description", sa.String))
+    op.bulk_insert(permissions, [{"code": c, "description": d} for c, d in PERMISSIONS])
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM permissions WHERE code IN ('shipping:read', 'shipping:manage')")
     op.execute("DROP FUNCTION IF EXISTS stormcom_carts_idle_stores(timestamptz)")
     op.drop_column("customers", "password_hash")
     for table in reversed(TABLES):
