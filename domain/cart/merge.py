@@ -22,10 +22,16 @@ _CHANGEABLE = (CartStatus.ACTIVE, CartStatus.ABANDONED)
 
 async def merge_on_login(uow: UnitOfWork, customer_id: uuid.UUID, guest: Cart | None) -> Cart | None:
     """The customer's cart after signing in: the merged guest cart, else their existing active cart."""
-    query = select(Cart).where(Cart.customer_id == customer_id, Cart.status == CartStatus.ACTIVE)
+    query = (
+        select(Cart)
+        .where(Cart.customer_id == customer_id, Cart.status.in_(_CHANGEABLE))
+        .order_by(Cart.last_activity_at.desc())
+        .limit(1)
+    )
     if guest is None:
         return await uow.session.scalar(query)
-    ids = sorted({guest.id, *(await uow.session.scalars(query.with_only_columns(Cart.id))).all()})
+    others = select(Cart.id).where(Cart.customer_id == customer_id, Cart.status.in_(_CHANGEABLE))
+    ids = sorted({guest.id, *(await uow.session.scalars(others)).all()})
     locked = {
         c.id: c
         for c in (
@@ -38,7 +44,7 @@ async def merge_on_login(uow: UnitOfWork, customer_id: uuid.UUID, guest: Cart | 
     if target.status not in _CHANGEABLE or (target.customer_id not in (None, customer_id)):
         # A converted guest cart, or another customer's: nothing to merge into; keep theirs.
         return await uow.session.scalar(query)
-    older = [c for c in locked.values() if c.id != target.id and c.status is CartStatus.ACTIVE]
+    older = [c for c in locked.values() if c.id != target.id and c.status in _CHANGEABLE]
     lines = {line.variant_id: line for line in await cart_lines(uow, target.id)}
     for other in older:
         for line in await cart_lines(uow, other.id):

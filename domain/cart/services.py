@@ -56,7 +56,9 @@ async def create_cart(
     if customer_id is not None:
         existing = await uow.session.scalar(
             select(Cart)
-            .where(Cart.customer_id == customer_id, Cart.status == CartStatus.ACTIVE)
+            .where(Cart.customer_id == customer_id, Cart.status.in_(_CHANGEABLE))
+            .order_by(Cart.last_activity_at.desc())
+            .limit(1)
             .with_for_update()
         )
         if existing is not None:
@@ -90,7 +92,12 @@ async def find_cart(
     if token:
         query = query.where(Cart.token_hash == token_digest(token))
     elif customer_id is not None:
-        query = query.where(Cart.customer_id == customer_id, Cart.status == CartStatus.ACTIVE)
+        # An abandoned cart is still the customer's live cart (any change reactivates it).
+        query = (
+            query.where(Cart.customer_id == customer_id, Cart.status.in_(_CHANGEABLE))
+            .order_by(Cart.last_activity_at.desc())
+            .limit(1)
+        )
     else:
         raise DomainError(CartErrorCode.CART_NOT_FOUND, "give a cart token or sign in", field="token")
     if lock:

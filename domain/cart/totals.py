@@ -66,7 +66,8 @@ class CartTotals:
     subtotal: int
     discount_total: int
     tax_total: int
-    # What shipping costs after its discounts.
+    # The shipping method's price before its discounts (those count in `discount_total`), as OrderDraft
+    # defines it: total = line totals + shipping_total - shipping discount.
     shipping_total: int
     total: int
     prices_include_tax: bool
@@ -266,7 +267,7 @@ async def compute(uow: UnitOfWork, cart: Cart, *, cache: PromotionCache = PROCES
         subtotal=sum(p.subtotal for p in priced_lines),
         discount_total=sum(p.discount for p in priced_lines) + shipping_discount,
         tax_total=sum(p.tax for p in priced_lines),
-        shipping_total=shipping_amount - shipping_discount,
+        shipping_total=shipping_amount,
         total=lines_total + shipping_amount - shipping_discount,
         prices_include_tax=included,
         shipping=choice,

@@ -14,8 +14,10 @@ from domain.customers import bd_geo
 from domain.errors import DomainError, DomainErrors
 
 # Mobile numbers: 01 then an operator digit 3-9, then 8 digits.
-_MOBILE = re.compile(r"^01[3-9]\d{8}$")
-_POSTCODE = re.compile(r"^\d{4}$")
+_MOBILE = re.compile(r"^01[3-9][0-9]{8}$")
+_POSTCODE = re.compile(r"^[0-9]{4}$")
+# Bengali digits, as many shoppers type them, read as ASCII.
+_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
@@ -28,7 +30,7 @@ def normalize_email(raw: str) -> str | None:
 def normalize_phone(raw: str) -> str | None:
     """A Bangladeshi mobile number as +8801XXXXXXXXX, from the ways people write it
     ("01711-223344", "8801711223344", "+880 1711 223344"); None when it is not one."""
-    digits = re.sub(r"[\s\-().]", "", raw.strip())
+    digits = re.sub(r"[\s\-().]", "", raw.strip().translate(_DIGITS))
     if digits.startswith("+"):
         digits = digits[1:]
         if not digits.startswith("880"):
@@ -77,7 +79,7 @@ def validate_address(data: AddressInput, *, field: str, invalid: Any, invalid_ph
                 field=f"{field}.district",
             )
         )
-    postcode = data.postcode.strip()
+    postcode = data.postcode.strip().translate(_DIGITS)
     if postcode and not _POSTCODE.match(postcode):
         errors.append(DomainError(invalid, "a postcode has 4 digits", field=f"{field}.postcode"))
     if errors:

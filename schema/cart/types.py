@@ -170,7 +170,9 @@ class Cart:
     subtotal: Money = strawberry.field(description="Sum of line subtotals.")
     discount_total: Money = strawberry.field(description="All discounts, lines and shipping.")
     tax_total: Money = strawberry.field(description="Tax included in (or added to) the total.")
-    shipping_total: Money = strawberry.field(description="Shipping after its discounts.")
+    shipping_total: Money = strawberry.field(
+        description="The shipping method's price; its discounts count in discountTotal."
+    )
     total: Money = strawberry.field(description="What the customer pays.")
     prices_include_tax: bool = strawberry.field(description="Whether prices already include tax.")
 

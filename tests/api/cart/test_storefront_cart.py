@@ -198,3 +198,53 @@ async def test_admins_manage_shipping_and_storefronts_cannot(
     other = await make_store("b")
     res = await gql(client, other.admin, ZONES)
     assert res.json()["data"]["shippingZones"] == []
+
+
+async def test_reading_a_cart_takes_the_same_statements_for_one_line_or_twelve(
+    client: httpx.AsyncClient, app: Any, make_store: MakeStore
+) -> None:
+    from tests.fixtures.cart import _variant, cart_with
+    from tests.fixtures.database import statements
+
+    counts = []
+    for slug, n in (("one", 1), ("many", 12)):
+        store = await make_store(slug)
+        await seed_shop(store)
+        variants = [await _variant(store, f"V{i}", 1000, 9, weight=10) for i in range(n)]
+        _, token = await cart_with(store, dict.fromkeys(variants, 1))
+        await persisted(client, store, "Cart", {"token": token})  # warms the token and promotion caches
+        with statements(app.state.gateway.db.primary) as seen:
+            res = await persisted(client, store, "Cart", {"token": token})
+        assert len(res.json()["data"]["cart"]["lines"]) == n
+        counts.append(len(seen))
+    assert counts[0] == counts[1] <= 12
+
+
+async def test_saved_addresses_need_a_session_and_belong_to_it(
+    client: httpx.AsyncClient, make_store: MakeStore
+) -> None:
+    store = await make_store()
+    res = await persisted(client, store, "CustomerAddressCreate", {"address": DHAKA})
+    assert res.json()["data"]["customerAddressCreate"]["errors"][0]["code"] == "SIGN_IN_REQUIRED"
+    sessions = []
+    for email in ("a@example.com", "b@example.com"):
+        res = await persisted(
+            client, store, "CustomerRegister", {"input": {"email": email, "password": "correct horse 1"}}
+        )
+        sessions.append(res.json()["data"]["customerRegister"]["token"])
+    res = await persisted(client, store, "CustomerAddressCreate", {"address": DHAKA}, customer=sessions[0])
+    created = res.json()["data"]["customerAddressCreate"]
+    assert created["errors"] == [] and created["address"]["isDefault"] is True
+    address_id = created["address"]["id"]
+    res = await persisted(client, store, "CustomerAddressDelete", {"id": address_id}, customer=sessions[1])
+    assert res.json()["data"]["customerAddressDelete"]["errors"][0]["code"] == "NOT_FOUND"
+    res = await persisted(
+        client,
+        store,
+        "CustomerAddressUpdate",
+        {"id": address_id, "address": {**DHAKA, "postcode": "12"}},
+        customer=sessions[0],
+    )
+    assert res.json()["data"]["customerAddressUpdate"]["errors"][0]["field"] == "address.postcode"
+    res = await persisted(client, store, "Me", {}, customer=sessions[0])
+    assert [a["postcode"] for a in res.json()["data"]["me"]["addresses"]] == ["1205"]

@@ -97,6 +97,7 @@ async def test_a_guest_draft_snapshots_lines_addresses_shipping_and_discounts(ma
         == sum(line.total for line in draft.lines) + draft.shipping.amount - draft.shipping.discount
     )
     assert draft.total == 175000 - 17500 + 6000
+    assert draft.shipping_total == draft.shipping.amount  # the orders side checks this sum too
     assert draft.promotion is not None
     assert {d.line_id for a in draft.promotion.applied for d in a.lines} == {"0", "1"}
 
@@ -117,3 +118,38 @@ async def test_a_signed_in_customer_needs_no_separate_contact(make_store: MakeSt
     async with store.uow() as uow:
         draft = await build_order_draft(uow, cart, cache=PromotionCache())
     assert draft.customer_id == customer and draft.phone == "+8801911000000"
+
+
+async def test_free_shipping_is_an_order_discount_and_the_sums_still_hold(make_store: MakeStore) -> None:
+    from domain.promotions.inputs import PromotionCreateInput
+    from domain.promotions.limits import PromotionLimits
+    from domain.promotions.models import PromotionKind
+    from domain.promotions.services import create_promotion
+
+    store = await make_store()
+    shop = await seed_shop(store)
+    async with store.uow() as uow:
+        await create_promotion(
+            uow,
+            PromotionCreateInput(
+                name="Free delivery",
+                kind=PromotionKind.AUTOMATIC,
+                action={"type": "free_shipping"},
+                active=True,
+            ),
+            limits=PromotionLimits(),
+        )
+        await uow.commit()
+    _, token = await cart_with(store, {shop.tee: 1})
+    async with store.uow() as uow:
+        cart = await changeable_cart(uow, token=token, customer_id=None)
+        await details.set_contact(uow, cart, email="a@example.com", phone=None)
+        await details.set_addresses(uow, cart, shipping=DHAKA, billing=None)
+        await details.set_shipping_method(uow, cart, shop.dhaka_flat)
+        await uow.commit()
+    async with store.uow() as uow:
+        draft = await build_order_draft(uow, cart, cache=PromotionCache())
+    assert draft.shipping is not None and (draft.shipping.amount, draft.shipping.discount) == (6000, 6000)
+    assert draft.shipping_total == 6000 and draft.discount_total == 6000
+    assert [d.title for d in draft.discounts] == ["Free delivery"] and draft.discounts[0].amount == 6000
+    assert draft.total == 80000 == sum(line.total for line in draft.lines) + 6000 - 6000
