@@ -34,7 +34,18 @@ from domain.customers.models import (
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
+from domain.fulfillment.models import (
+    CourierAccount,
+    LineFulfillment,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+)
+from domain.idempotency.models import IdempotencyKey
+from domain.inventory.models import Adjustment, InventoryItem, Location, Reservation
 from domain.notifications.models import StaffNotification
+from domain.orders.models import Order, OrderAllocation, OrderCounter, OrderEvent, OrderLine
+from domain.payments.models import PaymentAccount, PaymentAttempt, PaymentCallback, Refund
 from domain.pricing.models import (
     CurrencyRate,
     PriceList,
@@ -59,6 +70,7 @@ from domain.tenancy.models import Membership, Organization, Store, User
 from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSettings, WebhookSubscription
 
 __all__ = [
+    "Adjustment",
     "ApiToken",
     "AppliedPromotionRow",
     "Attribute",
@@ -72,6 +84,7 @@ __all__ = [
     "Category",
     "Collection",
     "CollectionProduct",
+    "CourierAccount",
     "CurrencyRate",
     "Customer",
     "CustomerAddress",
@@ -81,10 +94,22 @@ __all__ = [
     "DiscountCode",
     "DiscountCodeCustomerUsage",
     "DiscountCodeRedemption",
+    "IdempotencyKey",
+    "InventoryItem",
+    "LineFulfillment",
+    "Location",
     "Membership",
+    "Order",
+    "OrderAllocation",
+    "OrderCounter",
+    "OrderEvent",
+    "OrderLine",
     "Organization",
     "OutboxEvent",
     "PasswordReset",
+    "PaymentAccount",
+    "PaymentAttempt",
+    "PaymentCallback",
     "Permission",
     "PersistedDocument",
     "PriceList",
@@ -103,9 +128,13 @@ __all__ = [
     "ProductVariant",
     "Promotion",
     "PromotionRulesVersion",
+    "Refund",
+    "Reservation",
     "Review",
     "Role",
     "RolePermission",
+    "Shipment",
+    "ShipmentLine",
     "ShippingMethod",
     "ShippingZone",
     "StaffNotification",
@@ -114,6 +143,7 @@ __all__ = [
     "SummaryPrice",
     "TaxClass",
     "TaxRate",
+    "TrackingEvent",
     "Translation",
     "User",
     "VariantPrice",

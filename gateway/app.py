@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+import httpx
 from redis.asyncio import Redis
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -15,9 +16,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from domain.db import create_database
+from domain.payments.providers import Providers
 from gateway.cache.principals import PrincipalCache
 from gateway.cache.response_cache import ResponseCache
 from gateway.cache.subscriber import PurgeSubscriber
+from gateway.courier_webhooks import CourierWebhooks
 from gateway.documents import DocumentPreparer, DocumentRegistry
 from gateway.gc_tuning import tune_for_serving
 from gateway.graphql_http import GraphQLHTTP
@@ -26,6 +29,7 @@ from gateway.limits import CostBudget
 from gateway.logging import configure_logging
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContextMiddleware
+from gateway.payments import PaymentCallbacks
 from gateway.settings import Settings, get_settings
 from gateway.state import GatewayState
 from gateway.subscriptions.hub import EventHub
@@ -74,6 +78,9 @@ def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
             health_check_seconds=settings.pubsub_health_check_seconds,
         ),
         hub=hub,
+        payments=Providers(
+            client=httpx.AsyncClient(timeout=settings.payments_timeout_seconds, follow_redirects=False)
+        ),
     )
 
 
@@ -83,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics = Metrics()
     state = build_state(settings, metrics)
     graphql_http = GraphQLHTTP(state)
+    courier_webhooks = CourierWebhooks(state)
+    payment_callbacks = PaymentCallbacks(state)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -124,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await state.db.dispose()
             await state.redis.aclose()
             await state.cache.redis.aclose()
+            await state.payments.client.aclose()
 
     middleware = [Middleware(RequestContextMiddleware, metrics=metrics)]
     hit_path = None
@@ -137,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            Route("/couriers/{provider}/webhook/{store_id}", courier_webhooks.handle, methods=["POST"]),
+            *payment_callbacks.routes(),
         ],
         middleware=middleware,
         lifespan=lifespan,

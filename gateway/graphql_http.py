@@ -367,6 +367,7 @@ class GraphQLHTTP:
                 currency=currency,
                 customer_token=customer_token,
                 customer_secret=state.settings.customer_token_secret.encode(),
+                idempotency_key=request.headers.get("idempotency-key"),
             )
             result = execute(
                 state.schema._schema,
@@ -390,6 +391,8 @@ class GraphQLHTTP:
                 body["data"] = result.data
                 body["extensions"] = {"cost": state.budget.extension(analysis.cost, throttle)}
                 outcome = "error" if result.errors else "ok"
+                if ctx.http_status is not None:
+                    status = ctx.http_status
             encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
             answer = CachedResponse(encoded, status, f"{media}; charset=utf-8", frozenset(ctx.cache_tags))
             return Computed(answer, cacheable=outcome == "ok" and ctx.cacheable)

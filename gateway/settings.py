@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     # Signs customer password reset tokens: set a long random value in production.
     customer_token_secret: str = "dev-only-customer-token-secret"
 
+    # Payments (docs/adr/0016-payments.md): our public URL, under which providers call back
+    # (/payments/{provider}/{store}/{attempt}/callback and /ipn), and the timeout of every provider call.
+    payments_public_url: str = "http://127.0.0.1:8000"
+    payments_timeout_seconds: float = 15.0
+
     def promotion_limits(self) -> PromotionLimits:
         return PromotionLimits(
             max_conditions=self.promotions_max_conditions,

@@ -8,6 +8,7 @@ import strawberry
 from redis.asyncio import Redis
 
 from domain.db import Database
+from domain.payments.providers import Providers
 from gateway.cache.principals import PrincipalCache
 from gateway.cache.response_cache import ResponseCache
 from gateway.cache.subscriber import PurgeSubscriber
@@ -32,3 +33,5 @@ class GatewayState:
     principals: PrincipalCache
     subscriber: PurgeSubscriber
     hub: EventHub
+    # Payment provider adapters with their HTTP client (one per process).
+    payments: Providers

@@ -57,6 +57,11 @@ class Context:
     customer_token: str | None = None
     # Signs password reset tokens (settings.customer_token_secret).
     customer_secret: bytes = b""
+    # The request's `Idempotency-Key` header (money-moving mutations also take an `idempotencyKey` argument).
+    idempotency_key: str | None = None
+    # A resolver sets this when the contract asks for another HTTP status than 200 (an idempotency key
+    # in progress: 409, reused: 422); the body still carries the payload.
+    http_status: int | None = None
     _loaders: Loaders | None = None
     _customer: uuid.UUID | None = None
     _customer_resolved: bool = False

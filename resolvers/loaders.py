@@ -22,6 +22,8 @@ from domain.documents import queries as document_queries
 from domain.documents.models import PersistedDocument
 from domain.notifications import queries as notification_queries
 from domain.notifications.models import StaffNotification
+from domain.orders import queries as order_queries
+from domain.orders.models import Order, OrderEvent, OrderLine
 from domain.pricing.engine import PriceResult
 from domain.promotions import queries as promotion_queries
 from domain.promotions.models import DiscountCode, Promotion
@@ -200,6 +202,18 @@ class PromotionByIdLoader(_ScopedLoader[uuid.UUID, Promotion | None]):
     fetch = staticmethod(promotion_queries.promotions_by_id)
 
 
+class OrderByIdLoader(_ScopedLoader[uuid.UUID, Order | None]):
+    fetch = staticmethod(order_queries.orders_by_id)
+
+
+class OrderLinesByOrderLoader(_ScopedLoader[uuid.UUID, list[OrderLine]]):
+    fetch = staticmethod(order_queries.lines_by_order)
+
+
+class OrderEventsByOrderLoader(_ScopedLoader[uuid.UUID, list[OrderEvent]]):
+    fetch = staticmethod(order_queries.events_by_order)
+
+
 class DiscountCodeByIdLoader(_ScopedLoader[uuid.UUID, DiscountCode | None]):
     fetch = staticmethod(promotion_queries.codes_by_id)
 
@@ -313,6 +327,9 @@ class Loaders:
         self.promotion_by_id = PromotionByIdLoader(context)
         self.code_count_by_promotion = CodeCountByPromotionLoader(context)
         self.discount_code_by_id = DiscountCodeByIdLoader(context)
+        self.order_by_id = OrderByIdLoader(context)
+        self.order_lines_by_order = OrderLinesByOrderLoader(context)
+        self.order_events_by_order = OrderEventsByOrderLoader(context)
         # The store and the locale/currency this request reads the catalog in, resolved once.
         self.catalog_scope: object | None = None
         self.catalog_locale: str | None = None

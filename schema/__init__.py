@@ -17,6 +17,9 @@ from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
 from schema.customers import CustomerAccountMutation, CustomerAccountQuery
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
+from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
+from schema.inventory import InventoryMutation
+from schema.orders.admin import OrderMutation, OrderQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -41,6 +44,8 @@ class Query(
     CartQuery,
     CustomerAccountQuery,
     ShippingQuery,
+    FulfillmentQuery,
+    OrderQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -63,6 +68,9 @@ class Mutation(
     CartMutation,
     CustomerAccountMutation,
     ShippingMutation,
+    FulfillmentMutation,
+    OrderMutation,
+    InventoryMutation,
 ):
     pass
 

@@ -14,6 +14,9 @@ from domain.catalog.errors import CatalogErrorCode
 from domain.customers.errors import CustomerErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.events.errors import EventErrorCode
+from domain.fulfillment.errors import FulfillmentErrorCode
+from domain.inventory.errors import InventoryErrorCode
+from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.shipping.errors import ShippingErrorCode
@@ -55,6 +58,17 @@ CustomerErrorCodeEnum = strawberry.enum(
 )
 ShippingErrorCodeEnum = strawberry.enum(
     ShippingErrorCode, name="ShippingErrorCode", description="Shipping zone and method errors."
+)
+FulfillmentErrorCodeEnum = strawberry.enum(
+    FulfillmentErrorCode, name="FulfillmentErrorCode", description="Courier, fulfillment and return errors."
+)
+
+OrderErrorCodeEnum = strawberry.enum(OrderErrorCode, name="OrderErrorCode", description="Order errors.")
+CheckoutErrorCodeEnum = strawberry.enum(
+    CheckoutErrorCode, name="CheckoutErrorCode", description="Why a checkout placed no order."
+)
+InventoryErrorCodeEnum = strawberry.enum(
+    InventoryErrorCode, name="InventoryErrorCode", description="Stock adjustment errors."
 )
 
 T = TypeVar("T")
@@ -134,6 +148,26 @@ class CustomerError(PayloadError[CustomerErrorCode]):
 
 @strawberry.type(description="Why a shipping zone or method mutation changed nothing.")
 class ShippingError(PayloadError[ShippingErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why an order mutation changed nothing.")
+class OrderError(PayloadError[OrderErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why checkoutComplete placed no order.")
+class CheckoutError(PayloadError[CheckoutErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a stock adjustment changed nothing.")
+class InventoryError(PayloadError[InventoryErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a courier, fulfillment or return mutation changed nothing.")
+class FulfillmentError(PayloadError[FulfillmentErrorCode]):
     pass
 
 

@@ -21,7 +21,12 @@ from gateway.app import create_app
 from gateway.migrate import upgrade
 from gateway.settings import Settings
 
-pytest_plugins = ["tests.fixtures.tenancy", "tests.fixtures.server", "tests.fixtures.webhooks"]
+pytest_plugins = [
+    "tests.fixtures.tenancy",
+    "tests.fixtures.server",
+    "tests.fixtures.webhooks",
+    "tests.fixtures.payments",
+]
 
 KEEP = {"alembic_version", "permissions"}
 

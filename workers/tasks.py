@@ -31,9 +31,10 @@ async def handle_event(ctx: dict[str, Any], payload: dict[str, Any]) -> list[str
 
 
 async def ensure_partitions(ctx: dict[str, Any]) -> None:
-    """Keep next months' partitions (outbox, webhook attempts) created ahead of time."""
+    """Keep next months' partitions (outbox, webhook attempts, inventory ledger) created ahead of time."""
     state = worker_state(ctx)
     async with state.db.primary.connect() as conn:
         await conn.execute(text("SELECT stormcom_ensure_partitions('outbox_events', 2)"))
         await conn.execute(text("SELECT stormcom_ensure_partitions('webhook_attempts', 2)"))
+        await conn.execute(text("SELECT stormcom_ensure_partitions('inventory_adjustments', 2)"))
         await conn.commit()

@@ -1,17 +1,17 @@
-"""Units on hand per variant and location, as the catalog knows them (inventory will add the ledger and
-reservations)."""
+"""Units on hand per variant and location as the catalog's admin API sets them: through the inventory
+ledger (a counted figure enters it as a `correction`), so the ledger always sums to on-hand."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, update
 
 from domain.catalog import events
 from domain.catalog.inputs import StockInput
 from domain.catalog.models import ProductVariant, StockLevel
 from domain.catalog.writes import affected_by_variant, require
+from domain.inventory.ledger import set_on_hand
 from domain.uow import UnitOfWork
 
 
@@ -37,17 +37,12 @@ async def set_stock_level(uow: UnitOfWork, variant_id: uuid.UUID, data: StockInp
 
 
 async def upsert_stock(uow: UnitOfWork, variant_id: uuid.UUID, data: StockInput) -> None:
-    """Write one validated stock level (no event: callers emit)."""
-    stmt = insert(StockLevel).values(
-        store_id=uow.store_id,
-        variant_id=variant_id,
-        location=data.location,
-        on_hand=data.on_hand,
-        reserved=0,
-        allow_backorder=data.allow_backorder,
+    """Write one validated stock level (no event: callers emit). On-hand changes go through the ledger."""
+    actor = uow.audit.actor if uow.audit is not None else "system"
+    await set_on_hand(uow, variant_id, data.on_hand, location=data.location, actor=actor)
+    await uow.session.execute(
+        update(StockLevel)
+        .where(StockLevel.variant_id == variant_id, StockLevel.location == data.location)
+        .values(allow_backorder=data.allow_backorder)
+        .execution_options(synchronize_session=False)
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[StockLevel.variant_id, StockLevel.location],
-        set_={"on_hand": stmt.excluded.on_hand, "allow_backorder": stmt.excluded.allow_backorder},
-    )
-    await uow.session.execute(stmt)

@@ -1,7 +1,7 @@
 """How many units of each variant can still be sold: the one question the cart asks of inventory.
 
-This first version reads the catalog's stock levels; the inventory ledger replaces the body and keeps the
-signature, so the cart never changes when reservations arrive."""
+Free units are on-hand summed over locations minus reservations that have not expired (see
+domain/inventory/queries.py): an expired reservation stops counting at its expiry, no sweeper involved."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from domain.catalog.models import ProductVariant, StockLevel
+from domain.inventory.models import InventoryPolicy
+from domain.inventory.queries import free_units
 from domain.uow import UnitOfWork
 
 
@@ -21,6 +20,8 @@ class Availability:
     # None when the variant does not track inventory: any quantity can be sold.
     available: int | None
     allow_backorder: bool = False
+    # deny / backorder / preorder; allow_backorder is True for the last two.
+    policy: InventoryPolicy = InventoryPolicy.DENY
 
     def can_sell(self, quantity: int) -> bool:
         return self.available is None or self.allow_backorder or quantity <= self.available
@@ -30,18 +31,13 @@ async def available(uow: UnitOfWork, variant_ids: Collection[uuid.UUID]) -> dict
     """Availability of each known variant in one statement; unknown ids are absent from the answer."""
     if not variant_ids:
         return {}
-    rows = await uow.session.execute(
-        select(
-            ProductVariant.id,
-            ProductVariant.track_inventory,
-            func.coalesce(func.sum(StockLevel.on_hand - StockLevel.reserved), 0),
-            func.coalesce(func.bool_or(StockLevel.allow_backorder), False),
-        )
-        .outerjoin(StockLevel, StockLevel.variant_id == ProductVariant.id)
-        .where(ProductVariant.id.in_(list(variant_ids)))
-        .group_by(ProductVariant.id, ProductVariant.track_inventory)
-    )
+    free = await free_units(uow.session, uow.store_id, list(variant_ids), now=uow.clock())
     return {
-        vid: Availability(vid, max(int(units), 0) if track else None, bool(backorder))
-        for vid, track, units, backorder in rows
+        vid: Availability(
+            vid,
+            max(f.free, 0) if f.track_inventory else None,
+            f.policy is not InventoryPolicy.DENY,
+            f.policy,
+        )
+        for vid, f in free.items()
     }

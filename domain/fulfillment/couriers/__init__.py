@@ -1,0 +1,1 @@
+"""Courier adapters (Pathao, Steadfast, RedX) behind one Protocol, their statuses and their webhooks."""

@@ -1,0 +1,1 @@
+"""Idempotency keys for money-moving mutations (ARCHITECTURE.md, "Idempotency")."""

@@ -1,0 +1,78 @@
+"""What checkout does in the placing transaction once the order is written: use the discount codes, open
+the cash-on-delivery payment, close the cart. Each raises DomainError to undo the whole placement (e.g. the
+last use of a code was taken by another checkout a moment ago), so an order never exists without them."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from domain.checkout.draft_types import OrderDraft
+from domain.orders.models import Order
+from domain.orders.timeline import record
+from domain.payments import events as payment_events
+from domain.payments.models import PaymentAttempt, PaymentStatus, Provider
+from domain.payments.services import attempt_summary
+from domain.promotions.redemption import redeem_reservation, reserve_code
+from domain.uow import UnitOfWork
+
+
+async def redeem_codes(uow: UnitOfWork, order: Order, draft: OrderDraft) -> None:
+    """Take one use of each applied code (usage limits are enforced by conditional updates there) and
+    mark it redeemed by this order."""
+    if not draft.codes:
+        return
+    first_order = True
+    if draft.customer_id is not None:
+        earlier = await uow.session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.customer_id == draft.customer_id, Order.id != order.id)
+        )
+        first_order = not earlier
+    for code in draft.codes:
+        held = await reserve_code(
+            uow,
+            code,
+            reference=order.checkout_key or str(order.id),
+            customer_id=draft.customer_id,
+            subtotal=draft.subtotal,
+            first_order=first_order,
+            now=uow.clock(),
+        )
+        await redeem_reservation(uow, held.id, order_id=order.id)
+
+
+async def open_cod_payment(uow: UnitOfWork, order: Order, draft: OrderDraft) -> None:
+    """A cash-on-delivery order gets its pending payment attempt with the order itself (captured later
+    when the courier reports the cash: payments.capture_cod). Hosted methods (bKash, Nagad, SSLCommerz,
+    card) start theirs with the storefront's paymentStart, which calls the provider outside any
+    transaction."""
+    if order.payment_method != Provider.COD.value or order.total <= 0:
+        return
+    now = uow.clock()
+    attempt = PaymentAttempt(
+        id=uuid.uuid4(),
+        store_id=uow.store_id,
+        order_id=order.id,
+        provider=Provider.COD,
+        status=PaymentStatus.PENDING,
+        amount=order.total,
+        currency=order.currency,
+        captured_amount=0,
+        refunded_amount=0,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(attempt)
+    await uow.session.flush()
+    uow.emit(payment_events.PAYMENT_STARTED, attempt_summary(attempt))
+    record(
+        uow,
+        order.id,
+        "payment_started",
+        actor="system",
+        message="Cash on delivery",
+        data={"attempt_id": str(attempt.id), "provider": "cod", "amount": order.total},
+    )

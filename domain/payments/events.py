@@ -1,0 +1,11 @@
+"""Domain events of payments and refunds."""
+
+PAYMENT_STARTED = "payment.started"
+PAYMENT_AUTHORIZED = "payment.authorized"
+PAYMENT_CAPTURED = "payment.captured"
+PAYMENT_FAILED = "payment.failed"
+PAYMENT_CANCELLED = "payment.cancelled"
+# Every unit refunded: the attempt moved to `refunded`.
+PAYMENT_REFUNDED = "payment.refunded"
+REFUND_CREATED = "refund.created"
+REFUND_FAILED = "refund.failed"

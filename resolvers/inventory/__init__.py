@@ -1,0 +1,1 @@
+"""Inventory resolvers: stock adjustments and per-variant settings (admin)."""

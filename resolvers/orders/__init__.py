@@ -1,0 +1,1 @@
+"""Order resolvers: admin reads and changes of orders, and the storefront checkout."""

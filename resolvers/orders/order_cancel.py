@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from domain.orders.models import Order
+from domain.orders.services import cancel_order
+from resolvers.context import Context
+from resolvers.errors import translate
+from resolvers.ids import require_id
+
+
+@translate
+async def order_cancel(ctx: Context, *, id: str, reason: str) -> Order:
+    order_id = require_id(id, "Order", field="id")
+    async with ctx.uow() as uow:
+        order = await cancel_order(uow, order_id, actor=ctx.principal.actor, reason=reason.strip()[:500])
+        await uow.commit()
+    return order

@@ -1,0 +1,1 @@
+"""Order types, admin queries and mutations, and the storefront checkout mutation."""
