@@ -8,6 +8,7 @@ import uuid
 
 from sqlalchemy import func, select
 
+from domain.cart.services import mark_converted
 from domain.checkout.draft_types import OrderDraft
 from domain.orders.models import Order
 from domain.orders.timeline import record
@@ -76,3 +77,13 @@ async def open_cod_payment(uow: UnitOfWork, order: Order, draft: OrderDraft) -> 
         message="Cash on delivery",
         data={"attempt_id": str(attempt.id), "provider": "cod", "amount": order.total},
     )
+
+
+async def convert_cart(uow: UnitOfWork, order: Order, draft: OrderDraft) -> None:
+    """The cart became this order: it converts once (a second checkout of it gets CART_NOT_ACTIVE)."""
+    if draft.cart_id is not None:
+        await mark_converted(uow, draft.cart_id)
+
+
+# What checkoutComplete runs in the placing transaction, in this order.
+CHECKOUT_FOLLOW_UPS = (redeem_codes, convert_cart, open_cod_payment)
