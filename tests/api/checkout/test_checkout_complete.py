@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.inventory.ledger import adjust
 from domain.inventory.models import AdjustmentReason
 from tests.fixtures.checkout import checkout, dhaka_flat, ready_cart
-from tests.fixtures.database import count, fetch, outbox
+from tests.fixtures.database import count, fetch, outbox, statements
 from tests.fixtures.orders import ledger_mismatches, sellable
 from tests.fixtures.tenancy import MakeStore
 
@@ -124,3 +124,19 @@ async def test_bad_input_and_unsellable_carts_are_payload_errors(
     assert await count(owner_engine, "idempotency_keys") == 0
     types = [e["type"] for e in await outbox(owner_engine, store.id)]
     assert "order.created" not in types
+
+
+async def test_checkout_statements_do_not_grow_with_lines(
+    client: httpx.AsyncClient, make_store: MakeStore, app: Any
+) -> None:
+    store = await make_store()
+    method = await dhaka_flat(store)
+    items = [await sellable(store, on_hand=10) for _ in range(6)]
+    small = await ready_cart(store, method, {items[0].variant_id: 1})
+    large = await ready_cart(store, method, {i.variant_id: 2 for i in items})
+    engine = app.state.gateway.db.primary
+    with statements(engine) as one_line:
+        assert _payload(await checkout(client, store.storefront, small.token, key="k-small"))["errors"] == []
+    with statements(engine) as six_lines:
+        assert _payload(await checkout(client, store.storefront, large.token, key="k-large"))["errors"] == []
+    assert len(six_lines) == len(one_line), (len(one_line), len(six_lines))
