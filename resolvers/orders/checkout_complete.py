@@ -42,6 +42,8 @@ async def _checkout_complete(
             "send an Idempotency-Key header or the idempotencyKey argument",
             field="idempotencyKey",
         )
+    if any("\x00" in (text or "") for text in (cart_token, note)):
+        raise DomainError(CheckoutErrorCode.INVALID, "text must not contain U+0000", field="input")
     customer_id = await ctx.customer_id()
     ctx.cacheable = False
     request = cart_checkout_request(
