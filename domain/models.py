@@ -29,6 +29,8 @@ from domain.events.models import OutboxEvent, ProcessedEvent
 from domain.fulfillment.models import (
     CourierAccount,
     LineFulfillment,
+    ReturnLine,
+    ReturnRequest,
     Shipment,
     ShipmentLine,
     TrackingEvent,
@@ -115,6 +117,8 @@ __all__ = [
     "PromotionRulesVersion",
     "Refund",
     "Reservation",
+    "ReturnLine",
+    "ReturnRequest",
     "Review",
     "Role",
     "RolePermission",

@@ -22,6 +22,7 @@ from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
+from schema.returns import ReturnMutation, ReturnQuery
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 from schema.webhooks import WebhookMutation, WebhookQuery
@@ -39,6 +40,7 @@ class Query(
     PromotionQuery,
     WebhookQuery,
     FulfillmentQuery,
+    ReturnQuery,
     OrderQuery,
 ):
     node: relay.Node | None = relay.node(
@@ -60,6 +62,7 @@ class Mutation(
     EventMutation,
     WebhookMutation,
     FulfillmentMutation,
+    ReturnMutation,
     OrderMutation,
     InventoryMutation,
 ):
