@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -70,8 +70,13 @@ class PaymentCallbacks:
         if request.method == "POST":
             if int(request.headers.get("content-length") or 0) > MAX_BODY:
                 raise DomainError(E.INVALID, "callback body too large")
-            form = await request.form()
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            # Providers post urlencoded forms (SSLCommerz); multipart is not used by any of them.
+            if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                raise DomainError(E.INVALID, "callbacks are urlencoded forms or query strings")
+            body = await request.body()
+            if len(body) > MAX_BODY:
+                raise DomainError(E.INVALID, "callback body too large")
+            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         return params
 
     async def _handle(self, request: Request, *, browser: bool) -> Response:

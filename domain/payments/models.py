@@ -62,7 +62,7 @@ class PaymentAttempt(TenantScoped, Base):
     __tablename__ = "payment_attempts"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
-    order_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     provider: Mapped[Provider] = mapped_column(_enum(Provider, "payment_provider"))
     status: Mapped[PaymentStatus] = mapped_column(
         _enum(PaymentStatus, "payment_status"), default=PaymentStatus.PENDING
@@ -111,7 +111,7 @@ class Refund(TenantScoped, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     attempt_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payment_attempts.id", ondelete="CASCADE"))
-    order_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(200))
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))

@@ -53,6 +53,11 @@ class StartRequest:
         """Our reference at the provider: the attempt id without dashes (32 characters, unique)."""
         return self.attempt_id.hex
 
+    @property
+    def ipn_url(self) -> str:
+        """Where the provider's server notifies us (SSLCommerz's IPN), beside the browser's callback."""
+        return self.callback_url.removesuffix("/callback") + "/ipn"
+
 
 @dataclass(frozen=True, slots=True)
 class Started:
@@ -101,6 +106,9 @@ class RefundDone:
 
 
 class PaymentProvider(Protocol):
+    # Whether refunds go through the provider's API (False: refundCreate answers REFUND_NOT_SUPPORTED).
+    refunds: bool
+
     async def start(self, request: StartRequest) -> Started:
         """Open the payment at the provider; the redirect URL is where the shopper pays (None for COD)."""
         ...

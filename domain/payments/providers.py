@@ -9,7 +9,10 @@ import httpx
 
 from domain.errors import DomainError
 from domain.payments.adapters.bkash import BkashConfig, BkashProvider, BkashTokens
+from domain.payments.adapters.card import CardConfig, CardProvider
 from domain.payments.adapters.cod import CodProvider
+from domain.payments.adapters.nagad import NagadConfig, NagadProvider
+from domain.payments.adapters.sslcommerz import SslCommerzConfig, SslCommerzProvider
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import PaymentAccount, Provider
 from domain.payments.ports import PaymentProvider
@@ -32,6 +35,12 @@ class Providers:
         try:
             if provider is Provider.BKASH:
                 return BkashProvider(BkashConfig.of(account.config), self.client, self.bkash_tokens)
+            if provider is Provider.SSLCOMMERZ:
+                return SslCommerzProvider(SslCommerzConfig.of(account.config), self.client)
+            if provider is Provider.NAGAD:
+                return NagadProvider(NagadConfig.of(account.config), self.client)
+            if provider is Provider.CARD:
+                return CardProvider(CardConfig.of(account.config), self.client)
         except (KeyError, TypeError) as exc:
             raise DomainError(
                 PaymentErrorCode.PROVIDER_NOT_CONFIGURED,

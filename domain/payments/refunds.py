@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from domain.errors import DomainError
 from domain.money import Money
-from domain.payments import events
+from domain.payments import events, order_link
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import PaymentAttempt, PaymentStatus, Refund, RefundStatus
 from domain.payments.ports import ProviderError
@@ -37,6 +37,7 @@ class RefundInput:
     amount: int  # minor units of the attempt's currency
     key: str  # the caller's idempotency key
     reason: str = ""
+    actor: str = "system"  # for the order's timeline ("staff:<token id>", "system")
 
 
 def refund_summary(refund: Refund) -> dict[str, Any]:
@@ -137,6 +138,12 @@ async def create_refund(uow: UnitOfWork, data: RefundInput, *, providers: Provid
     _validate(data)
     attempt = await require_attempt(uow, data.attempt_id)
     adapter = providers.get(attempt.provider, await account_of(uow, attempt.provider))
+    if not adapter.refunds:
+        raise DomainError(
+            PaymentErrorCode.REFUND_NOT_SUPPORTED,
+            f"{attempt.provider.value} refunds are made in the provider's own portal",
+            field="paymentId",
+        )
     refund = await _by_key(uow, data)
     if refund is not None:
         _same(refund, data)
@@ -170,7 +177,7 @@ async def create_refund(uow: UnitOfWork, data: RefundInput, *, providers: Provid
             raise
         await _release(uow, refund, exc)
         raise
-    return await _succeed(uow, refund, done.provider_refund_id)
+    return await _succeed(uow, attempt, refund, done.provider_refund_id, data.actor)
 
 
 async def _claim(uow: UnitOfWork, refund: Refund) -> bool:
@@ -190,7 +197,9 @@ async def _claim(uow: UnitOfWork, refund: Refund) -> bool:
     return claimed is not None
 
 
-async def _succeed(uow: UnitOfWork, refund: Refund, provider_refund_id: str | None) -> Refund:
+async def _succeed(
+    uow: UnitOfWork, attempt: PaymentAttempt, refund: Refund, provider_refund_id: str | None, actor: str
+) -> Refund:
     row = await uow.session.scalar(
         update(Refund)
         .where(Refund.id == refund.id, Refund.status == RefundStatus.PENDING)
@@ -215,6 +224,7 @@ async def _succeed(uow: UnitOfWork, refund: Refund, provider_refund_id: str | No
     )
     if fully is not None:
         await transition(uow, row.attempt_id, PaymentStatus.REFUNDED)
+    await order_link.refunded(uow, attempt, row, actor=actor)
     await uow.commit()
     return row
 

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 
 from domain.errors import DomainError
 from domain.money import Money
-from domain.payments import events, state
+from domain.orders.models import Order
+from domain.payments import events, order_link, state
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import PaymentAccount, PaymentAttempt, PaymentStatus, Provider
 from domain.payments.ports import AttemptRef, ProviderError, StartRequest
@@ -36,7 +37,8 @@ _EVENT_OF = {
 class StartInput:
     order_id: uuid.UUID
     provider: Provider
-    amount: Money
+    # None: the order's total. Given: it must be the order's total (partial payments are not offered).
+    amount: Money | None
     # Our public base URL (https://api.example.com): the provider calls back under it.
     callback_base: str
     return_url: str | None = None
@@ -114,8 +116,15 @@ async def transition(
         .execution_options(populate_existing=True, synchronize_session=False)
     )
     attempt = (await uow.session.scalars(stmt)).one_or_none()
-    if attempt is not None:
-        uow.emit(_EVENT_OF[target], attempt_summary(attempt))
+    if attempt is None:
+        return None
+    uow.emit(_EVENT_OF[target], attempt_summary(attempt))
+    if target is PaymentStatus.CAPTURED:
+        await order_link.captured(uow, attempt)
+    elif target is PaymentStatus.AUTHORIZED:
+        await order_link.authorized(uow, attempt)
+    elif target in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+        order_link.ended(uow, attempt)
     return attempt
 
 
@@ -148,17 +157,18 @@ async def start_payment(uow: UnitOfWork, data: StartInput, *, providers: Provide
 
     Commits twice: the pending attempt (with `payment.started`) before the provider is called, and its
     reference and redirect after. A provider failure fails the attempt (`payment.failed`) and is raised."""
-    if data.amount.amount <= 0:
+    if data.amount is not None and data.amount.amount <= 0:
         raise DomainError(PaymentErrorCode.INVALID, "the amount must be positive", field="amount")
     return_url = _check_url(data.return_url, "returnUrl")
     adapter = providers.get(data.provider, await account_of(uow, data.provider))
+    order, amount = await order_link.payable_order(uow, data.order_id, data.amount)
     attempt = PaymentAttempt(
         id=uuid.uuid4(),
-        order_id=data.order_id,
+        order_id=order.id,
         provider=data.provider,
         status=PaymentStatus.PENDING,
-        amount=data.amount.amount,
-        currency=data.amount.currency,
+        amount=amount.amount,
+        currency=amount.currency,
         captured_amount=0,
         refunded_amount=0,
         return_url=return_url,
@@ -172,11 +182,11 @@ async def start_payment(uow: UnitOfWork, data: StartInput, *, providers: Provide
     request = StartRequest(
         attempt_id=attempt.id,
         order_id=attempt.order_id,
-        amount=data.amount,
+        amount=amount,
         callback_url=callback_url(data.callback_base, uow.store_id, attempt),
         customer_name=data.customer_name,
-        customer_email=data.customer_email,
-        customer_phone=data.customer_phone,
+        customer_email=data.customer_email or order.email or "",
+        customer_phone=data.customer_phone or order.phone or "",
     )
     try:
         started = await adapter.start(request)
@@ -213,6 +223,10 @@ async def capture_cod(uow: UnitOfWork, order_id: uuid.UUID, amount: Money) -> Pa
         .limit(1)
     )
     if attempt is None:
+        # Checkout may not have opened one (an order placed before payments existed, or by staff): a
+        # cash on delivery order still owing its total gets its attempt now.
+        attempt = await _cod_for_unpaid(uow, order_id)
+    if attempt is None:
         raise DomainError(PaymentErrorCode.NOT_FOUND, "the order has no pending cash on delivery payment")
     if amount.currency != attempt.currency:
         raise DomainError(
@@ -225,3 +239,35 @@ async def capture_cod(uow: UnitOfWork, order_id: uuid.UUID, amount: Money) -> Pa
             field="amount",
         )
     return await move(uow, attempt, PaymentStatus.CAPTURED, captured_amount=amount.amount)
+
+
+async def open_cod(uow: UnitOfWork, order_id: uuid.UUID) -> PaymentAttempt:
+    """A pending cash on delivery attempt for the order's total, in the caller's transaction (checkout
+    calls it when the shopper chose COD: nothing to ask a provider). Emits `payment.started`."""
+    order, amount = await order_link.payable_order(uow, order_id, None)
+    attempt = PaymentAttempt(
+        id=uuid.uuid4(),
+        order_id=order.id,
+        provider=Provider.COD,
+        status=PaymentStatus.PENDING,
+        amount=amount.amount,
+        currency=amount.currency,
+        captured_amount=0,
+        refunded_amount=0,
+        created_at=uow.clock(),
+        updated_at=uow.clock(),
+    )
+    uow.session.add(attempt)
+    await uow.session.flush()
+    uow.emit(events.PAYMENT_STARTED, attempt_summary(attempt))
+    return attempt
+
+
+async def _cod_for_unpaid(uow: UnitOfWork, order_id: uuid.UUID) -> PaymentAttempt | None:
+    order = await uow.session.get(Order, order_id)
+    if order is None or order.payment_method not in (None, Provider.COD.value):
+        return None
+    try:
+        return await open_cod(uow, order_id)
+    except DomainError:
+        return None

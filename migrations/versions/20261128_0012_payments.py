@@ -139,6 +139,11 @@ def upgrade() -> None:
         sa.CheckConstraint("amount > 0", name=op.f("ck_refunds_amount_positive")),
     )
     op.create_index("ix_refunds_order", "refunds", ["store_id", "order_id", "created_at"])
+    # Orders (0011) exist now: every payment and refund belongs to one.
+    for table in ("payment_attempts", "refunds"):
+        op.create_foreign_key(
+            op.f(f"fk_{table}_order_id_orders"), table, "orders", ["order_id"], ["id"], ondelete="CASCADE"
+        )
     app_role = get_settings().app_db_user
     for table in TABLES:
         op.create_index(op.f(f"ix_{table}_store_id"), table, ["store_id"])

@@ -82,6 +82,8 @@ def _message(body: Mapping[str, Any]) -> str:
 
 
 class BkashProvider:
+    refunds = True
+
     def __init__(self, config: BkashConfig, client: httpx.AsyncClient, tokens: BkashTokens) -> None:
         self.config = config
         self.client = client

@@ -11,6 +11,8 @@ from domain.payments.ports import AttemptRef, Confirmation, RefundDone, Started,
 
 
 class CodProvider:
+    refunds = True
+
     async def start(self, request: StartRequest) -> Started:
         return Started(reference=None, redirect_url=None)
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.payments.models import Provider
 from tests.fixtures.database import fetch
 from tests.fixtures.fake_bkash import FakeBkash
+from tests.fixtures.fake_sslcommerz import FakeSslCommerz
 from tests.fixtures.payments import StartPayment, configure, payment_events
 from tests.fixtures.provider_server import Fault
 from tests.fixtures.tenancy import MakeStore
@@ -110,3 +111,30 @@ async def test_bkash_unavailable_is_a_502_and_the_payment_stays_pending(
     assert response.json()["error"]["code"] == "PROVIDER_UNAVAILABLE"
     rows = await fetch(owner_engine, "SELECT status FROM payment_attempts WHERE id = :i", i=attempt.id)
     assert rows[0]["status"] == "pending"
+
+
+async def test_sslcommerz_ipn_form_post_captures_and_the_browser_post_is_a_replay(
+    make_store: MakeStore,
+    fake_sslcommerz: FakeSslCommerz,
+    start: StartPayment,
+    client: httpx.AsyncClient,
+    owner_engine: AsyncEngine,
+) -> None:
+    store = await make_store("ipn")
+    await configure(store, Provider.SSLCOMMERZ, fake_sslcommerz.account())
+    attempt = await start(store, Provider.SSLCOMMERZ, 300_000, return_url="https://shop.example.com/done")
+    posted = fake_sslcommerz.pay(attempt.reference or "")
+    ipn = await client.post(f"/payments/sslcommerz/{store.id}/{attempt.id}/ipn", data=posted)
+    assert ipn.status_code == 200
+    assert ipn.json() == {"paymentId": str(attempt.id), "status": "captured"}
+    browser = await client.post(f"/payments/sslcommerz/{store.id}/{attempt.id}/callback", data=posted)
+    assert browser.status_code == 303
+    assert "payment=captured" in browser.headers["location"]
+    assert await payment_events(owner_engine, store) == ["payment.started", "payment.captured"]
+    tampered = await client.post(
+        f"/payments/sslcommerz/{store.id}/{attempt.id}/ipn", data={**posted, "status": "FAILED"}
+    )
+    assert tampered.status_code == 400
+    assert tampered.json()["error"]["code"] == "SIGNATURE_INVALID"
+    json_body = await client.post(f"/payments/sslcommerz/{store.id}/{attempt.id}/ipn", json=posted)
+    assert json_body.status_code == 400
