@@ -10,9 +10,11 @@ from strawberry.schema.config import StrawberryConfig
 from schema.access import AccessMutation, AccessQuery
 from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
+from schema.cart.storefront import CartMutation, CartQuery
 from schema.catalog.products_admin import CatalogProductMutation
 from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
+from schema.customers import CustomerAccountMutation, CustomerAccountQuery
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
@@ -23,6 +25,7 @@ from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
 from schema.returns import ReturnMutation, ReturnQuery
+from schema.shipping import ShippingMutation, ShippingQuery
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 from schema.webhooks import WebhookMutation, WebhookQuery
@@ -39,6 +42,9 @@ class Query(
     PricingQuery,
     PromotionQuery,
     WebhookQuery,
+    CartQuery,
+    CustomerAccountQuery,
+    ShippingQuery,
     FulfillmentQuery,
     ReturnQuery,
     OrderQuery,
@@ -61,6 +67,9 @@ class Mutation(
     PromotionMutation,
     EventMutation,
     WebhookMutation,
+    CartMutation,
+    CustomerAccountMutation,
+    ShippingMutation,
     FulfillmentMutation,
     ReturnMutation,
     OrderMutation,
