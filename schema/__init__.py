@@ -20,6 +20,7 @@ from schema.events import EventMutation, Subscription
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
+from schema.orders.checkout import CheckoutMutation
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -74,6 +75,7 @@ class Mutation(
     ReturnMutation,
     OrderMutation,
     InventoryMutation,
+    CheckoutMutation,
 ):
     pass
 

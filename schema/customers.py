@@ -4,6 +4,8 @@ X-Customer-Token header. Expected failures come back in `errors`."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -24,10 +26,12 @@ from resolvers.customers.customer_password_reset import (
     customer_password_reset_request,
 )
 from resolvers.customers.customer_register import customer_register
+from resolvers.customers.orders import OrderWithLines, customer_orders
 from resolvers.customers.signed_in import Session
 from resolvers.errors import Outcome
 from resolvers.ids import encode_global_id
 from schema.cart.types import AddressInput, Cart
+from schema.catalog.taxonomy_types import Money
 from schema.errors import CustomerError, convert
 
 Info = strawberry.Info[Context, None]
@@ -65,6 +69,66 @@ class CustomerAddressType:
         )
 
 
+@strawberry.type(description="A line of a past order, as it was bought.")
+class CustomerOrderLine:
+    sku: str = strawberry.field(description="SKU at the time of the order.")
+    title: str = strawberry.field(description="Product title at the time of the order.")
+    variant_title: str = strawberry.field(description="Variant title at the time of the order.")
+    quantity: int = strawberry.field(description="Units ordered.")
+    unit_price: Money = strawberry.field(description="Unit price paid.")
+    total: Money = strawberry.field(description="Line total after discounts.")
+
+
+@strawberry.type(description="One of the customer's orders.")
+class CustomerOrder:
+    id: strawberry.ID = strawberry.field(description="Global id of the order.")
+    number: int = strawberry.field(description="The store's order number.")
+    status: str = strawberry.field(
+        description="pending, confirmed, partially_fulfilled, fulfilled, completed, cancelled."
+    )
+    payment_status: str = strawberry.field(
+        description="unpaid, authorized, paid, partially_refunded, refunded."
+    )
+    created_at: datetime = strawberry.field(description="When it was placed.")
+    subtotal: Money = strawberry.field(description="Sum of line subtotals.")
+    discount_total: Money = strawberry.field(description="All discounts.")
+    shipping_total: Money = strawberry.field(description="Shipping price.")
+    tax_total: Money = strawberry.field(description="Tax included or added.")
+    total: Money = strawberry.field(description="What was charged.")
+    lines: list[CustomerOrderLine] = strawberry.field(description="What was bought.")
+
+    @classmethod
+    def build(cls, item: OrderWithLines) -> CustomerOrder:
+        o, cur = item.order, item.order.currency
+
+        def m(amount: int) -> Money:
+            return Money(amount=amount, currency=cur)
+
+        return cls(
+            id=strawberry.ID(encode_global_id("Order", o.id)),
+            number=o.number,
+            status=o.status.value,
+            payment_status=o.payment_status.value,
+            created_at=o.created_at,
+            subtotal=m(o.subtotal),
+            discount_total=m(o.discount_total),
+            shipping_total=m(o.shipping_total),
+            tax_total=m(o.tax_total),
+            total=m(o.total),
+            lines=[
+                CustomerOrderLine(
+                    sku=line.sku,
+                    title=line.title,
+                    variant_title=line.variant_title,
+                    quantity=line.quantity,
+                    unit_price=m(line.unit_price),
+                    total=m(line.total),
+                )
+                for line in item.lines
+            ],
+        )
+
+
 @strawberry.type(name="CustomerAccount", description="The signed-in customer, as they see themselves.")
 class CustomerType:
     id: strawberry.ID = strawberry.field(description="Global id of the customer.")
@@ -73,6 +137,11 @@ class CustomerType:
     first_name: str = strawberry.field(description="Given name.")
     last_name: str = strawberry.field(description="Family name.")
     addresses: list[CustomerAddressType] = strawberry.field(description="Saved addresses, default first.")
+    customer_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="Their orders, newest first (at most 50).")
+    async def orders(self, info: Info, first: int = 20) -> list[CustomerOrder]:
+        return [CustomerOrder.build(o) for o in await customer_orders(info.context, self.customer_id, first)]
 
 
 @strawberry.input(description="A new account: an email or a phone (or both) and a password.")
@@ -118,6 +187,7 @@ def _customer(customer: Customer, addresses: list[CustomerAddress]) -> CustomerT
         first_name=customer.first_name,
         last_name=customer.last_name,
         addresses=[CustomerAddressType.build(a) for a in addresses],
+        customer_id=customer.id,
     )
 
 

@@ -5,13 +5,16 @@ the store's zones and methods, tax split per line so the lines' taxes sum to the
 
 A fixed number of statements whatever the number of lines: lines, variant facts, availability, prices,
 store, promotion facts, rules version, codes (when the cart has any), customer groups (signed in),
-shipping zones and methods (when the cart has an address)."""
+shipping zones and methods (when the cart has an address), and for a signed-in customer whether they
+have ordered before (first-order offers)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from domain.cart.errors import ProblemKind
 from domain.cart.models import Cart, CartLine
@@ -21,6 +24,7 @@ from domain.checkout.draft_types import AppliedDiscount, ShippingChoice
 from domain.customers.addresses import snapshot_from_json
 from domain.inventory.availability import available
 from domain.money import Money
+from domain.orders.models import Order, OrderStatus
 from domain.pricing.engine import Audience, PriceRequest, PriceResult, price_many
 from domain.pricing.tax_math import split_lines
 from domain.promotions.cache import PROCESS_CACHE, PromotionCache
@@ -122,6 +126,19 @@ def _problems(
     return found
 
 
+async def _first_order(uow: UnitOfWork, cart: Cart) -> bool:
+    """Whether this would be the customer's first order (codes may be first-order only). A guest is not
+    known to be a first-time buyer, so first-order offers need an account."""
+    if cart.customer_id is None:
+        return False
+    placed = await uow.session.scalar(
+        select(Order.id)
+        .where(Order.customer_id == cart.customer_id, Order.status != OrderStatus.CANCELLED)
+        .limit(1)
+    )
+    return placed is None
+
+
 async def _shipping_setup(uow: UnitOfWork, cart: Cart) -> shipping.ShippingSetup | None:
     return await shipping.load(uow) if cart.shipping_address else None
 
@@ -177,6 +194,7 @@ async def compute(uow: UnitOfWork, cart: Cart, *, cache: PromotionCache = PROCES
     if sellable:
         units = {line.variant_id: good[line.id].unit for line in sellable}
         request = CartRequest(
+            first_order=await _first_order(uow, cart),
             lines=[LineToPrice(line.variant_id, line.quantity) for line in sellable],
             currency=cart.currency,
             at=at,

@@ -248,3 +248,55 @@ async def test_saved_addresses_need_a_session_and_belong_to_it(
     assert res.json()["data"]["customerAddressUpdate"]["errors"][0]["field"] == "address.postcode"
     res = await persisted(client, store, "Me", {}, customer=sessions[0])
     assert [a["postcode"] for a in res.json()["data"]["me"]["addresses"]] == ["1205"]
+
+
+async def test_a_customer_sees_their_own_orders_placed_from_their_cart(
+    client: httpx.AsyncClient, make_store: MakeStore
+) -> None:
+    from domain.cart.services import find_cart, mark_converted
+    from domain.checkout.draft import build_order_draft
+    from domain.customers.sessions import resolve_session
+    from domain.orders.placement import place_order
+    from domain.promotions.cache import PromotionCache
+
+    store = await make_store()
+    shop = await seed_shop(store)
+    sessions = []
+    for email in ("a@example.com", "b@example.com"):
+        res = await persisted(
+            client, store, "CustomerRegister", {"input": {"email": email, "password": "correct horse 1"}}
+        )
+        sessions.append(res.json()["data"]["customerRegister"]["token"])
+    res = await persisted(
+        client,
+        store,
+        "CartCreate",
+        {"lines": [{"variantId": _vid(shop.tee), "quantity": 2}]},
+        customer=sessions[0],
+    )
+    cart = res.json()["data"]["cartCreate"]["cart"]
+    res = await persisted(
+        client, store, "CartAddressesUpdate", {"shippingAddress": DHAKA}, customer=sessions[0]
+    )
+    method = res.json()["data"]["cartAddressesUpdate"]["cart"]["availableShippingMethods"][0]["id"]
+    await persisted(
+        client, store, "CartShippingMethodUpdate", {"shippingMethodId": method}, customer=sessions[0]
+    )
+    async with store.uow() as uow:
+        customer = await resolve_session(uow, sessions[0])
+        found = await find_cart(uow, token=None, customer_id=customer)
+        draft = await build_order_draft(uow, found, cache=PromotionCache())
+        order = await place_order(uow, draft, actor="test")
+        await mark_converted(uow, found.id)
+        await uow.commit()
+    assert draft.email == "a@example.com" and cart["total"]["amount"] == 160000
+
+    res = await persisted(client, store, "CustomerOrders", {}, customer=sessions[0])
+    (mine,) = res.json()["data"]["me"]["orders"]
+    assert mine["number"] == order.number and mine["total"] == {"amount": 166000, "currency": "BDT"}
+    assert [(line["sku"], line["quantity"]) for line in mine["lines"]] == [("TEE", 2)]
+    res = await persisted(client, store, "CustomerOrders", {}, customer=sessions[1])
+    assert res.json()["data"]["me"]["orders"] == []
+    # The converted cart is gone from the session; a new cart starts empty.
+    res = await persisted(client, store, "Cart", {}, customer=sessions[0])
+    assert res.json()["data"]["cart"] is None
