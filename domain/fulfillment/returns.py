@@ -105,8 +105,10 @@ def _check(lines: Sequence[ReturnLineInput], note: str) -> None:
                 )
             )
         seen.add(line.order_line_id)
-    if len(note) > 1000:
-        errors.append(DomainError(FulfillmentErrorCode.INVALID, "at most 1000 characters", field="note"))
+    if len(note) > 1000 or "\x00" in note:
+        errors.append(
+            DomainError(FulfillmentErrorCode.INVALID, "at most 1000 characters, no NUL", field="note")
+        )
     if errors:
         raise DomainErrors(errors)
 
@@ -224,8 +226,8 @@ async def decide_return(
     uow: UnitOfWork, return_id: uuid.UUID, *, approve: bool, note: str = "", actor: str
 ) -> ReturnRequest:
     """Approve or reject a requested return; rejecting gives its units back to the line's counters."""
-    if len(note) > 1000:
-        raise DomainError(FulfillmentErrorCode.INVALID, "at most 1000 characters", field="note")
+    if len(note) > 1000 or "\x00" in note:
+        raise DomainError(FulfillmentErrorCode.INVALID, "at most 1000 characters, no NUL", field="note")
     target = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
     ret = await _move(uow, return_id, target, decision_note=note)
     if not approve:
