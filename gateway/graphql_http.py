@@ -362,6 +362,8 @@ class GraphQLHTTP:
                 locale=locale,
                 currency=currency,
                 idempotency_key=request.headers.get("idempotency-key"),
+                payments=state.payments,
+                payments_public_url=state.settings.payments_public_url,
             )
             result = execute(
                 state.schema._schema,

@@ -18,6 +18,7 @@ from schema.events import EventMutation, Subscription
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
+from schema.payments import PaymentMutation, PaymentQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -40,6 +41,7 @@ class Query(
     WebhookQuery,
     FulfillmentQuery,
     OrderQuery,
+    PaymentQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -61,6 +63,7 @@ class Mutation(
     WebhookMutation,
     FulfillmentMutation,
     OrderMutation,
+    PaymentMutation,
     InventoryMutation,
 ):
     pass

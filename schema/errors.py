@@ -15,6 +15,7 @@ from domain.events.errors import EventErrorCode
 from domain.fulfillment.errors import FulfillmentErrorCode
 from domain.inventory.errors import InventoryErrorCode
 from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
+from domain.payments.errors import PaymentErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.tenancy.errors import StoreErrorCode
@@ -49,6 +50,9 @@ FulfillmentErrorCodeEnum = strawberry.enum(
 )
 
 OrderErrorCodeEnum = strawberry.enum(OrderErrorCode, name="OrderErrorCode", description="Order errors.")
+PaymentErrorCodeEnum = strawberry.enum(
+    PaymentErrorCode, name="PaymentErrorCode", description="Payment and refund errors."
+)
 CheckoutErrorCodeEnum = strawberry.enum(
     CheckoutErrorCode, name="CheckoutErrorCode", description="Why a checkout placed no order."
 )
@@ -138,6 +142,11 @@ class InventoryError(PayloadError[InventoryErrorCode]):
 
 @strawberry.type(description="Why a courier, fulfillment or return mutation changed nothing.")
 class FulfillmentError(PayloadError[FulfillmentErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a payment or refund mutation changed nothing.")
+class PaymentError(PayloadError[PaymentErrorCode]):
     pass
 
 
