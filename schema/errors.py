@@ -9,7 +9,9 @@ from typing import Generic, TypeVar
 import strawberry
 
 from domain.access.errors import AccessErrorCode
+from domain.cart.errors import CartErrorCode, ProblemKind
 from domain.catalog.errors import CatalogErrorCode
+from domain.customers.errors import CustomerErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.events.errors import EventErrorCode
 from domain.fulfillment.errors import FulfillmentErrorCode
@@ -18,6 +20,7 @@ from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
 from domain.payments.errors import PaymentErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
+from domain.shipping.errors import ShippingErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from domain.webhooks.errors import WebhookErrorCode
 from resolvers.errors import UserError
@@ -44,6 +47,18 @@ EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", desc
 
 WebhookErrorCodeEnum = strawberry.enum(
     WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
+)
+CartErrorCodeEnum = strawberry.enum(
+    CartErrorCode, name="CartErrorCode", description="Cart, shipping choice and checkout readiness errors."
+)
+CartProblemKindEnum = strawberry.enum(
+    ProblemKind, name="CartProblemKind", description="Why a cart line cannot be bought as it stands."
+)
+CustomerErrorCodeEnum = strawberry.enum(
+    CustomerErrorCode, name="CustomerErrorCode", description="Customer account errors."
+)
+ShippingErrorCodeEnum = strawberry.enum(
+    ShippingErrorCode, name="ShippingErrorCode", description="Shipping zone and method errors."
 )
 FulfillmentErrorCodeEnum = strawberry.enum(
     FulfillmentErrorCode, name="FulfillmentErrorCode", description="Courier, fulfillment and return errors."
@@ -122,6 +137,21 @@ class EventError(PayloadError[EventErrorCode]):
 
 @strawberry.type(description="Why a webhook mutation changed nothing.")
 class WebhookError(PayloadError[WebhookErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a cart mutation changed nothing.")
+class CartError(PayloadError[CartErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a customer account mutation changed nothing.")
+class CustomerError(PayloadError[CustomerErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a shipping zone or method mutation changed nothing.")
+class ShippingError(PayloadError[ShippingErrorCode]):
     pass
 
 
