@@ -21,6 +21,7 @@ from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.orders.checkout import CheckoutMutation
+from schema.payments import PaymentMutation, PaymentQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -49,6 +50,7 @@ class Query(
     FulfillmentQuery,
     ReturnQuery,
     OrderQuery,
+    PaymentQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -74,6 +76,7 @@ class Mutation(
     FulfillmentMutation,
     ReturnMutation,
     OrderMutation,
+    PaymentMutation,
     InventoryMutation,
     CheckoutMutation,
 ):
