@@ -37,6 +37,8 @@ from domain.events.models import OutboxEvent, ProcessedEvent
 from domain.fulfillment.models import (
     CourierAccount,
     LineFulfillment,
+    ReturnLine,
+    ReturnRequest,
     Shipment,
     ShipmentLine,
     TrackingEvent,
@@ -130,6 +132,8 @@ __all__ = [
     "PromotionRulesVersion",
     "Refund",
     "Reservation",
+    "ReturnLine",
+    "ReturnRequest",
     "Review",
     "Role",
     "RolePermission",

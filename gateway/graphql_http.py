@@ -368,6 +368,8 @@ class GraphQLHTTP:
                 customer_token=customer_token,
                 customer_secret=state.settings.customer_token_secret.encode(),
                 idempotency_key=request.headers.get("idempotency-key"),
+                payments=state.payments,
+                payments_public_url=state.settings.payments_public_url,
             )
             result = execute(
                 state.schema._schema,

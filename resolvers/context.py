@@ -11,6 +11,7 @@ from domain.customers.sessions import resolve_session
 from domain.db import Database
 from domain.documents.services import AnalysedDocument
 from domain.events.patterns import TypePatterns
+from domain.payments.providers import Providers
 from domain.promotions.cache import PROCESS_CACHE, PromotionCache
 from domain.promotions.limits import PromotionLimits
 from domain.uow import AuditDraft, UnitOfWork
@@ -62,6 +63,9 @@ class Context:
     # A resolver sets this when the contract asks for another HTTP status than 200 (an idempotency key
     # in progress: 409, reused: 422); the body still carries the payload.
     http_status: int | None = None
+    # Payment provider adapters (one per process) and our public URL, under which providers call back.
+    payments: Providers | None = None
+    payments_public_url: str = ""
     _loaders: Loaders | None = None
     _customer: uuid.UUID | None = None
     _customer_resolved: bool = False

@@ -21,10 +21,12 @@ from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.orders.checkout import CheckoutMutation
+from schema.payments import PaymentMutation, PaymentQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
+from schema.returns import ReturnMutation, ReturnQuery
 from schema.shipping import ShippingMutation, ShippingQuery
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
@@ -46,7 +48,9 @@ class Query(
     CustomerAccountQuery,
     ShippingQuery,
     FulfillmentQuery,
+    ReturnQuery,
     OrderQuery,
+    PaymentQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -70,7 +74,9 @@ class Mutation(
     CustomerAccountMutation,
     ShippingMutation,
     FulfillmentMutation,
+    ReturnMutation,
     OrderMutation,
+    PaymentMutation,
     InventoryMutation,
     CheckoutMutation,
 ):

@@ -17,6 +17,7 @@ from domain.events.errors import EventErrorCode
 from domain.fulfillment.errors import FulfillmentErrorCode
 from domain.inventory.errors import InventoryErrorCode
 from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
+from domain.payments.errors import PaymentErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
 from domain.shipping.errors import ShippingErrorCode
@@ -64,6 +65,9 @@ FulfillmentErrorCodeEnum = strawberry.enum(
 )
 
 OrderErrorCodeEnum = strawberry.enum(OrderErrorCode, name="OrderErrorCode", description="Order errors.")
+PaymentErrorCodeEnum = strawberry.enum(
+    PaymentErrorCode, name="PaymentErrorCode", description="Payment and refund errors."
+)
 CheckoutErrorCodeEnum = strawberry.enum(
     CheckoutErrorCode, name="CheckoutErrorCode", description="Why a checkout placed no order."
 )
@@ -168,6 +172,11 @@ class InventoryError(PayloadError[InventoryErrorCode]):
 
 @strawberry.type(description="Why a courier, fulfillment or return mutation changed nothing.")
 class FulfillmentError(PayloadError[FulfillmentErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a payment or refund mutation changed nothing.")
+class PaymentError(PayloadError[PaymentErrorCode]):
     pass
 
 
