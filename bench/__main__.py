@@ -22,6 +22,7 @@ from bench import (
     database,
     hit_path,
     inprocess,
+    orders,
     over_http,
     promotions,
     storefront,
@@ -29,12 +30,14 @@ from bench import (
     webhooks,
 )
 from bench.stats import Measurement, Reported, as_json, environment_table, markdown_table
+from domain.db import create_database
 from gateway.app import create_app
 from gateway.settings import Settings
 from persisted_queries.manifest import load_documents
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Its own database: other suites (and other checkouts) keep theirs.
+ORDERS_DATABASE = os.environ.get("STORMCOM_BENCH_ORDERS_DB", "stormcom_bench_orders")
 WEBHOOK_DATABASE = os.environ.get("STORMCOM_BENCH_WEBHOOK_DB", "stormcom_bench_webhooks")
 ROOT = Path(__file__).resolve().parent.parent
 # The bucket never empties during a run: the admin cases measure the Redis round trip, not throttling.
@@ -65,6 +68,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--subscribers", type=int, default=1000, help="concurrent subscriptions (one process)"
     )
     parser.add_argument("--events", type=int, default=40, help="events per subscription case")
+    parser.add_argument("--orders", type=int, default=300, help="orders placed per concurrency level")
+    parser.add_argument("--order-variants", type=int, default=100, help="variants the bench carts draw from")
     parser.add_argument("--webhook-events", type=int, default=5000, help="events in the webhook burst")
     parser.add_argument("--webhook-paced", type=int, default=300, help="events sent one by one, paced")
     parser.add_argument("--webhook-rate", type=float, default=20, help="events/s of the paced case")
@@ -432,6 +437,60 @@ def render_webhooks(name: str, rows: list[Measurement], env: dict[str, Any], ela
     )
 
 
+async def measure_orders(args: argparse.Namespace) -> tuple[list[Measurement], dict[str, Any]]:
+    load_before = load_average()
+    db_url, redis_url = database.bench_urls(ORDERS_DATABASE)
+    settings = bench_settings(db_url, redis_url)
+    print(f"bench: preparing {ORDERS_DATABASE} (drop, create, migrate, seed)", file=sys.stderr)
+    credentials = await database.prepare(settings)
+    store = await orders.store_of(settings.owner_url, credentials["store_slug"])
+    db = create_database(settings.app_url, pool_size=4, max_overflow=0)
+    print("bench: orders (carts prepared first, then checkoutComplete at 1, 10, 50)", file=sys.stderr)
+    try:
+        with over_http.server(server_env(settings)) as (base, pid):
+            rows = await orders.run(
+                base,
+                pid,
+                db,
+                store,
+                credentials["storefront_token"],
+                orders=args.orders,
+                warmup=min(args.warmup, 50),
+                variants=args.order_variants,
+            )
+    finally:
+        await db.dispose()
+    env = _environment(args, load_before, db_url, await redis_version(redis_url))
+    env["in-process"] = "-"
+    env["HTTP"] = (
+        "one gateway process (uvicorn) on 127.0.0.1, its default pool; each request a distinct cart and "
+        "Idempotency-Key; every response checked to be a placed order"
+    )
+    return rows, env
+
+
+def render_orders(name: str, rows: list[Measurement], env: dict[str, Any], elapsed: float) -> str:
+    return "\n".join(
+        [
+            f"# Order creation benchmark `{name}`",
+            "",
+            "Produced by `python -m bench --suite orders` (part of `make bench`). Each operation is one",
+            "storefront `checkoutComplete` (persisted document, COD) over HTTP: idempotency claim, cart",
+            "draft priced through pricing and promotions, stock reservation, then one transaction placing",
+            "the order (stock and ledger, gapless number, lines, timeline, payment attempt, cart converted,",
+            "events).",
+            "ops/s is orders placed per second of wall time at that concurrency.",
+            "",
+            markdown_table(as_json(rows)),
+            "",
+            environment_table(env),
+            "",
+            f"Whole run, including database preparation and cart setup: {elapsed:.1f} s.",
+            "",
+        ]
+    )
+
+
 def _write(name: str, text: str, payload: dict[str, Any]) -> None:
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -450,6 +509,7 @@ SUITES: dict[str, tuple[Measure, Render, str]] = {
     "storefront": (measure_storefront, render_storefront, "-storefront"),
     "subscriptions": (measure_subscriptions, render_subscriptions, "-subscriptions"),
     "webhooks": (measure_webhooks, render_webhooks, "-webhooks"),
+    "orders": (measure_orders, render_orders, "-orders"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from domain.access.models import ApiToken, Permission, Role, RolePermission
 from domain.audit.models import AuditEntry
+from domain.cart.models import Cart, CartLine, CartSettings
 from domain.catalog.models import (
     Attribute,
     Brand,
@@ -22,13 +23,22 @@ from domain.catalog.models import (
     Translation,
     VariantPrice,
 )
-from domain.customers.models import Customer, CustomerGroup, CustomerGroupMember
+from domain.customers.models import (
+    Customer,
+    CustomerAddress,
+    CustomerGroup,
+    CustomerGroupMember,
+    CustomerSession,
+    PasswordReset,
+)
 from domain.db import Base
 from domain.documents.models import PersistedDocument
 from domain.events.models import OutboxEvent, ProcessedEvent
 from domain.fulfillment.models import (
     CourierAccount,
     LineFulfillment,
+    ReturnLine,
+    ReturnRequest,
     Shipment,
     ShipmentLine,
     TrackingEvent,
@@ -57,6 +67,7 @@ from domain.promotions.models import (
     Promotion,
     PromotionRulesVersion,
 )
+from domain.shipping.models import ShippingMethod, ShippingZone
 from domain.tenancy.models import Membership, Organization, Store, User
 from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSettings, WebhookSubscription
 
@@ -69,14 +80,19 @@ __all__ = [
     "Base",
     "Brand",
     "BundleItem",
+    "Cart",
+    "CartLine",
+    "CartSettings",
     "Category",
     "Collection",
     "CollectionProduct",
     "CourierAccount",
     "CurrencyRate",
     "Customer",
+    "CustomerAddress",
     "CustomerGroup",
     "CustomerGroupMember",
+    "CustomerSession",
     "DiscountCode",
     "DiscountCodeCustomerUsage",
     "DiscountCodeRedemption",
@@ -92,6 +108,7 @@ __all__ = [
     "OrderLine",
     "Organization",
     "OutboxEvent",
+    "PasswordReset",
     "PaymentAccount",
     "PaymentAttempt",
     "PaymentCallback",
@@ -115,11 +132,15 @@ __all__ = [
     "PromotionRulesVersion",
     "Refund",
     "Reservation",
+    "ReturnLine",
+    "ReturnRequest",
     "Review",
     "Role",
     "RolePermission",
     "Shipment",
     "ShipmentLine",
+    "ShippingMethod",
+    "ShippingZone",
     "StaffNotification",
     "StockLevel",
     "Store",

@@ -348,6 +348,10 @@ class GraphQLHTTP:
         currency = requested_currency(request.headers.get("x-currency"))
         operation_name = op.name.value if op.name else None
         outcome = "ok"
+        # Only storefront requests act for a shopper; admin and partner tokens never do.
+        customer_token = (
+            request.headers.get("x-customer-token") if principal.kind is TokenKind.STOREFRONT else None
+        ) or None
 
         async def execute_now() -> Computed:
             nonlocal outcome
@@ -362,7 +366,11 @@ class GraphQLHTTP:
                 promotion_limits=state.settings.promotion_limits(),
                 locale=locale,
                 currency=currency,
+                customer_token=customer_token,
+                customer_secret=state.settings.customer_token_secret.encode(),
                 idempotency_key=request.headers.get("idempotency-key"),
+                payments=state.payments,
+                payments_public_url=state.settings.payments_public_url,
             )
             result = execute(
                 state.schema._schema,
@@ -394,12 +402,15 @@ class GraphQLHTTP:
 
         # Only queries of persisted documents sent with a storefront token are cached: what such a token may
         # read is public to every visitor of the store, while admin and partner answers may hold private data
-        # and raw documents have no stable identity worth caching. Mutations are never cached.
+        # and raw documents have no stable identity worth caching. Mutations are never cached. A signed-in
+        # shopper's request neither reads nor fills the shared cache: its answers may be theirs alone (cart,
+        # account, their group's prices), and a visitor's cached answer may not be theirs.
         if (
             state.settings.response_cache
             and digest is not None
             and principal.kind is TokenKind.STOREFRONT
             and op.operation is OperationType.QUERY
+            and customer_token is None
         ):
             key = cache_key(
                 store_id=principal.store_id,

@@ -130,6 +130,9 @@ class HitPath:
         principal = self.principals.get(token)
         if principal is None or principal.kind is not TokenKind.STOREFRONT:
             return False
+        # A signed-in shopper's answers are not shared (gateway/graphql_http.py bypasses the cache for them).
+        if headers.get(b"x-customer-token"):
+            return False
         try:
             resolved = self._resolve(scope, method, source, headers, principal)
         except Exception:

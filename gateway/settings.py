@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     # Principals resolved from tokens, per process; revocations purge them at once through the channel.
     principal_cache_ttl_seconds: float = 30.0
     pubsub_health_check_seconds: float = 5.0
+    # Signs customer password reset tokens: set a long random value in production.
+    customer_token_secret: str = "dev-only-customer-token-secret"
 
     # Payments (docs/adr/0016-payments.md): our public URL, under which providers call back
     # (/payments/{provider}/{store}/{attempt}/callback and /ipn), and the timeout of every provider call.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from domain.access.principal import Principal
+from domain.customers.sessions import resolve_session
 from domain.db import Database
 from domain.documents.services import AnalysedDocument
 from domain.events.patterns import TypePatterns
+from domain.payments.providers import Providers
 from domain.promotions.cache import PROCESS_CACHE, PromotionCache
 from domain.promotions.limits import PromotionLimits
 from domain.uow import AuditDraft, UnitOfWork
@@ -51,12 +54,33 @@ class Context:
     # A resolver sets this to False when the answer is not the same for every visitor (anything
     # customer-specific): the response cache then keeps nothing.
     cacheable: bool = True
+    # The shopper's session (header X-Customer-Token, storefront tokens only); see `customer_id`.
+    customer_token: str | None = None
+    # Signs password reset tokens (settings.customer_token_secret).
+    customer_secret: bytes = b""
     # The request's `Idempotency-Key` header (money-moving mutations also take an `idempotencyKey` argument).
     idempotency_key: str | None = None
     # A resolver sets this when the contract asks for another HTTP status than 200 (an idempotency key
     # in progress: 409, reused: 422); the body still carries the payload.
     http_status: int | None = None
+    # Payment provider adapters (one per process) and our public URL, under which providers call back.
+    payments: Providers | None = None
+    payments_public_url: str = ""
     _loaders: Loaders | None = None
+    _customer: uuid.UUID | None = None
+    _customer_resolved: bool = False
+
+    async def customer_id(self) -> uuid.UUID | None:
+        """The signed-in customer, resolved once per request on the primary (a session opened a moment
+        ago may not be on a replica yet). An answer that asked is the caller's own: never cached."""
+        self.cacheable = False
+        if self.customer_token is None:
+            return None
+        if not self._customer_resolved:
+            async with self.uow() as uow:
+                self._customer = await resolve_session(uow, self.customer_token)
+            self._customer_resolved = True
+        return self._customer
 
     def uow(self) -> UnitOfWork:
         """A unit of work for writes on the primary, scoped to the caller's store."""

@@ -10,19 +10,25 @@ from strawberry.schema.config import StrawberryConfig
 from schema.access import AccessMutation, AccessQuery
 from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
+from schema.cart.storefront import CartMutation, CartQuery
 from schema.catalog.products_admin import CatalogProductMutation
 from schema.catalog.storefront import CatalogQuery, in_context
 from schema.catalog.taxonomy_admin import CatalogTaxonomyMutation
+from schema.customers import CustomerAccountMutation, CustomerAccountQuery
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.execution import FastExecutionContext
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.inventory import InventoryMutation
 from schema.orders.admin import OrderMutation, OrderQuery
+from schema.orders.checkout import CheckoutMutation
+from schema.payments import PaymentMutation, PaymentQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
+from schema.returns import ReturnMutation, ReturnQuery
+from schema.shipping import ShippingMutation, ShippingQuery
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
 from schema.webhooks import WebhookMutation, WebhookQuery
@@ -39,8 +45,13 @@ class Query(
     PricingQuery,
     PromotionQuery,
     WebhookQuery,
+    CartQuery,
+    CustomerAccountQuery,
+    ShippingQuery,
     FulfillmentQuery,
+    ReturnQuery,
     OrderQuery,
+    PaymentQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -60,9 +71,15 @@ class Mutation(
     PromotionMutation,
     EventMutation,
     WebhookMutation,
+    CartMutation,
+    CustomerAccountMutation,
+    ShippingMutation,
     FulfillmentMutation,
+    ReturnMutation,
     OrderMutation,
+    PaymentMutation,
     InventoryMutation,
+    CheckoutMutation,
 ):
     pass
 

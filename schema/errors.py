@@ -9,14 +9,18 @@ from typing import Generic, TypeVar
 import strawberry
 
 from domain.access.errors import AccessErrorCode
+from domain.cart.errors import CartErrorCode, ProblemKind
 from domain.catalog.errors import CatalogErrorCode
+from domain.customers.errors import CustomerErrorCode
 from domain.documents.errors import DocumentErrorCode
 from domain.events.errors import EventErrorCode
 from domain.fulfillment.errors import FulfillmentErrorCode
 from domain.inventory.errors import InventoryErrorCode
 from domain.orders.errors import CheckoutErrorCode, OrderErrorCode
+from domain.payments.errors import PaymentErrorCode
 from domain.pricing.errors import PricingErrorCode
 from domain.promotions.errors import PromotionErrorCode
+from domain.shipping.errors import ShippingErrorCode
 from domain.tenancy.errors import StoreErrorCode
 from domain.webhooks.errors import WebhookErrorCode
 from resolvers.errors import UserError
@@ -44,11 +48,26 @@ EventErrorCodeEnum = strawberry.enum(EventErrorCode, name="EventErrorCode", desc
 WebhookErrorCodeEnum = strawberry.enum(
     WebhookErrorCode, name="WebhookErrorCode", description="Webhook errors."
 )
+CartErrorCodeEnum = strawberry.enum(
+    CartErrorCode, name="CartErrorCode", description="Cart, shipping choice and checkout readiness errors."
+)
+CartProblemKindEnum = strawberry.enum(
+    ProblemKind, name="CartProblemKind", description="Why a cart line cannot be bought as it stands."
+)
+CustomerErrorCodeEnum = strawberry.enum(
+    CustomerErrorCode, name="CustomerErrorCode", description="Customer account errors."
+)
+ShippingErrorCodeEnum = strawberry.enum(
+    ShippingErrorCode, name="ShippingErrorCode", description="Shipping zone and method errors."
+)
 FulfillmentErrorCodeEnum = strawberry.enum(
     FulfillmentErrorCode, name="FulfillmentErrorCode", description="Courier, fulfillment and return errors."
 )
 
 OrderErrorCodeEnum = strawberry.enum(OrderErrorCode, name="OrderErrorCode", description="Order errors.")
+PaymentErrorCodeEnum = strawberry.enum(
+    PaymentErrorCode, name="PaymentErrorCode", description="Payment and refund errors."
+)
 CheckoutErrorCodeEnum = strawberry.enum(
     CheckoutErrorCode, name="CheckoutErrorCode", description="Why a checkout placed no order."
 )
@@ -121,6 +140,21 @@ class WebhookError(PayloadError[WebhookErrorCode]):
     pass
 
 
+@strawberry.type(description="Why a cart mutation changed nothing.")
+class CartError(PayloadError[CartErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a customer account mutation changed nothing.")
+class CustomerError(PayloadError[CustomerErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a shipping zone or method mutation changed nothing.")
+class ShippingError(PayloadError[ShippingErrorCode]):
+    pass
+
+
 @strawberry.type(description="Why an order mutation changed nothing.")
 class OrderError(PayloadError[OrderErrorCode]):
     pass
@@ -138,6 +172,11 @@ class InventoryError(PayloadError[InventoryErrorCode]):
 
 @strawberry.type(description="Why a courier, fulfillment or return mutation changed nothing.")
 class FulfillmentError(PayloadError[FulfillmentErrorCode]):
+    pass
+
+
+@strawberry.type(description="Why a payment or refund mutation changed nothing.")
+class PaymentError(PayloadError[PaymentErrorCode]):
     pass
 
 

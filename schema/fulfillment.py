@@ -21,7 +21,12 @@ from resolvers.context import Context
 from resolvers.errors import Outcome
 from resolvers.fulfillment import queries
 from resolvers.fulfillment.courier_account_set import courier_account_set
-from resolvers.fulfillment.fulfillment_create import Booked, fulfillment_create, shipment_book
+from resolvers.fulfillment.fulfillment_create import (
+    Booked,
+    fulfillment_create,
+    shipment_book,
+    shipment_tracking_refresh,
+)
 from resolvers.ids import encode_global_id
 from schema.catalog.taxonomy_types import Money
 from schema.errors import FulfillmentError, convert
@@ -302,3 +307,10 @@ class FulfillmentMutation:
         self, info: Info, id: strawberry.ID, area: list[CourierAreaInput] | None = None
     ) -> ShipmentPayload:
         return _shipment_payload(await shipment_book(info.context, id=str(id), area=_area(area)))
+
+    @strawberry.mutation(
+        description="Ask the courier for the parcel's status now (when its webhook may have been lost).",
+        extensions=requires(WRITE),
+    )
+    async def shipment_tracking_refresh(self, info: Info, id: strawberry.ID) -> ShipmentPayload:
+        return _shipment_payload(await shipment_tracking_refresh(info.context, id=str(id)))

@@ -14,6 +14,7 @@ from domain.webhooks.delivery import Deliverer
 from gateway.logging import configure_logging
 from gateway.settings import get_settings
 from workers import cache_purge
+from workers.carts import sweep_abandoned_carts
 from workers.context import WorkerState, worker_state
 from workers.pricing import sweep_price_schedules
 from workers.relay import relay_forever
@@ -55,6 +56,8 @@ class WorkerSettings:
         cron(ensure_partitions, hour={3}, minute={0}, run_at_startup=True),
         # Every minute: a scheduled sale shows on listings within a minute of its start or end.
         cron(sweep_price_schedules, second={0}, run_at_startup=True),
+        # Every minute: carts are reported abandoned within a minute of the store's idle time.
+        cron(sweep_abandoned_carts, second={30}),
     ]
     on_startup = startup
     on_shutdown = shutdown

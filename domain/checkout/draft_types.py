@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from domain.promotions.result import PromotionResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +96,6 @@ class OrderDraft:
     note: str = ""
     locale: str = "en"
     metadata: dict[str, str] = field(default_factory=dict)
+    # The promotion engine's answer the amounts came from: line i of `lines` is its cart line "i". Orders
+    # hand it to `domain.promotions.applied.record_applied_promotions` with their order line ids.
+    promotion: PromotionResult | None = None

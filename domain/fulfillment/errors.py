@@ -18,3 +18,5 @@ class FulfillmentErrorCode(enum.StrEnum):
     COURIER_UNSUPPORTED = "COURIER_UNSUPPORTED"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     QUANTITY_EXCEEDED = "QUANTITY_EXCEEDED"
+    # The order has no captured payment to refund from.
+    NOT_REFUNDABLE = "NOT_REFUNDABLE"

@@ -10,3 +10,8 @@ SHIPMENT_DELIVERED = "shipment.delivered"
 # The cash a courier reported collecting differs from what the shipment was to collect (or could not be
 # captured): recorded on the order's timeline and flagged to staff; nothing is captured.
 SHIPMENT_COD_MISMATCH = "shipment.cod_mismatch"
+RETURN_REQUESTED = "return.requested"
+RETURN_APPROVED = "return.approved"
+RETURN_REJECTED = "return.rejected"
+RETURN_RECEIVED = "return.received"
+RETURN_REFUNDED = "return.refunded"

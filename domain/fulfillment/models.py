@@ -147,3 +147,51 @@ class ShipmentLine(TenantScoped, Base):
     shipment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"), index=True)
     order_line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"))
     quantity: Mapped[int] = mapped_column(Integer)
+
+
+class ReturnStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RECEIVED = "received"  # back in the warehouse; restockable units are on-hand again
+    REFUNDED = "refunded"
+
+
+class ReturnReason(enum.StrEnum):
+    DAMAGED = "damaged"
+    DEFECTIVE = "defective"
+    WRONG_ITEM = "wrong_item"
+    NOT_AS_DESCRIBED = "not_as_described"
+    CHANGED_MIND = "changed_mind"
+    OTHER = "other"
+
+
+class ReturnRequest(TenantScoped, Timestamped, Base):
+    __tablename__ = "return_requests"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str] = mapped_column(String(100))  # "R<order number>-<n>"
+    status: Mapped[ReturnStatus] = mapped_column(_str_enum(ReturnStatus))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    decision_note: Mapped[str] = mapped_column(String(1000), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    # What the returned units cost the customer (their share of each line's total).
+    refund_amount: Mapped[int] = mapped_column(BigInteger)
+    refund_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ReturnLine(TenantScoped, Base):
+    __tablename__ = "return_lines"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    return_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("return_requests.id", ondelete="CASCADE"), index=True
+    )
+    order_line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[ReturnReason] = mapped_column(_str_enum(ReturnReason))
+    # False for units written off on arrival (damaged): they do not go back on-hand.
+    restock: Mapped[bool] = mapped_column(default=True)
+    amount: Mapped[int] = mapped_column(BigInteger)

@@ -192,8 +192,8 @@ async def create_shipment(uow: UnitOfWork, data: ShipmentInput, *, actor: str) -
     _check_lines(data.lines)
     if data.weight_grams is not None and not 1 <= data.weight_grams <= 100_000:
         raise DomainError(FulfillmentErrorCode.INVALID, "1 g to 100 kg", field="weightGrams")
-    if len(data.note) > 500:
-        raise DomainError(FulfillmentErrorCode.INVALID, "at most 500 characters", field="note")
+    if len(data.note) > 500 or "\x00" in data.note:
+        raise DomainError(FulfillmentErrorCode.INVALID, "at most 500 characters, no NUL", field="note")
     if data.provider is not None:
         await require_account(uow, data.provider, field="courier")
     try:

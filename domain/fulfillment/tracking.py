@@ -4,17 +4,23 @@ status, goes on the order's timeline, and a delivery settles cash on delivery (d
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from domain.errors import DomainError
 from domain.fulfillment import events
 from domain.fulfillment.cod import reconcile
+from domain.fulfillment.courier_accounts import require_account
 from domain.fulfillment.couriers.statuses import TrackingStatus
 from domain.fulfillment.couriers.webhooks import TrackingUpdate
+from domain.fulfillment.errors import FulfillmentErrorCode
 from domain.fulfillment.models import Shipment, ShipmentStatus, TrackingEvent
+from domain.fulfillment.shipments import require_shipment
 from domain.orders.timeline import record
 from domain.uow import UnitOfWork
 
@@ -127,5 +133,40 @@ async def _apply(uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate, e
             events.SHIPMENT_DELIVERED,
             {"id": str(shipment.id), "order_id": str(shipment.order_id), "status": str(update_.status)},
         )
-    if update_.status.collects_cash:
+    # Cash is reconciled from the courier's own reports: a polled status carries no collected amount.
+    if update_.status.collects_cash and not update_.payload.get("polled"):
         await reconcile(uow, shipment, update_, actor=actor)
+
+
+async def refresh_tracking(
+    uow: UnitOfWork, shipment_id: uuid.UUID, *, adapter_of: Any, currency: str
+) -> Recorded | None:
+    """Ask the courier for the parcel's status (for a webhook that never came) and record it like a
+    report: the same status seen again is the same report (deduplicated), so polling is idempotent."""
+    shipment = await require_shipment(uow, shipment_id)
+    if shipment.provider is None or shipment.consignment_id is None:
+        raise DomainError(
+            FulfillmentErrorCode.INVALID_TRANSITION, "the shipment has no consignment", field="id"
+        )
+    account = await require_account(uow, shipment.provider)
+    adapter = adapter_of(account)
+    provider, consignment_id = shipment.provider, shipment.consignment_id
+    await uow.session.commit()  # no transaction held across the courier's answer
+    snapshot = await adapter.track(consignment_id)
+    update_ = TrackingUpdate(
+        provider=provider,
+        consignment_id=consignment_id,
+        reference=shipment.reference,
+        status=snapshot.status,
+        raw_status=snapshot.raw_status,
+        message=snapshot.history[-1].message if snapshot.history else "",
+        occurred_at=None,
+        collected=None,
+        delivery_fee=None,
+        dedupe_key=hashlib.sha256(f"poll\x1f{consignment_id}\x1f{snapshot.raw_status}".encode()).hexdigest(),
+        payload={"polled": True, "raw_status": snapshot.raw_status},
+    )
+    recorded = await record_update(uow, update_, currency=currency)
+    if recorded is not None:
+        await uow.commit()
+    return recorded

@@ -4,16 +4,14 @@ last use of a code was taken by another checkout a moment ago), so an order neve
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import func, select
 
+from domain.cart.services import mark_converted
 from domain.checkout.draft_types import OrderDraft
 from domain.orders.models import Order
 from domain.orders.timeline import record
-from domain.payments import events as payment_events
-from domain.payments.models import PaymentAttempt, PaymentStatus, Provider
-from domain.payments.services import attempt_summary
+from domain.payments.models import Provider
+from domain.payments.services import open_cod
 from domain.promotions.redemption import redeem_reservation, reserve_code
 from domain.uow import UnitOfWork
 
@@ -45,34 +43,27 @@ async def redeem_codes(uow: UnitOfWork, order: Order, draft: OrderDraft) -> None
 
 
 async def open_cod_payment(uow: UnitOfWork, order: Order, draft: OrderDraft) -> None:
-    """A cash-on-delivery order gets its pending payment attempt with the order itself (captured later
-    when the courier reports the cash: payments.capture_cod). Hosted methods (bKash, Nagad, SSLCommerz,
-    card) start theirs with the storefront's paymentStart, which calls the provider outside any
-    transaction."""
+    """A cash-on-delivery order gets its pending payment attempt with the order itself (payments.open_cod;
+    captured later when the courier reports the cash). Hosted methods (bKash, Nagad, SSLCommerz, card)
+    start theirs with the storefront's paymentStart, which calls the provider outside any transaction."""
     if order.payment_method != Provider.COD.value or order.total <= 0:
         return
-    now = uow.clock()
-    attempt = PaymentAttempt(
-        id=uuid.uuid4(),
-        store_id=uow.store_id,
-        order_id=order.id,
-        provider=Provider.COD,
-        status=PaymentStatus.PENDING,
-        amount=order.total,
-        currency=order.currency,
-        captured_amount=0,
-        refunded_amount=0,
-        created_at=now,
-        updated_at=now,
-    )
-    uow.session.add(attempt)
-    await uow.session.flush()
-    uow.emit(payment_events.PAYMENT_STARTED, attempt_summary(attempt))
+    attempt = await open_cod(uow, order.id)
     record(
         uow,
         order.id,
         "payment_started",
         actor="system",
         message="Cash on delivery",
-        data={"attempt_id": str(attempt.id), "provider": "cod", "amount": order.total},
+        data={"attempt_id": str(attempt.id), "provider": "cod", "amount": attempt.amount},
     )
+
+
+async def convert_cart(uow: UnitOfWork, order: Order, draft: OrderDraft) -> None:
+    """The cart became this order: it converts once (a second checkout of it gets CART_NOT_ACTIVE)."""
+    if draft.cart_id is not None:
+        await mark_converted(uow, draft.cart_id)
+
+
+# What checkoutComplete runs in the placing transaction, in this order.
+CHECKOUT_FOLLOW_UPS = (redeem_codes, convert_cart, open_cod_payment)

@@ -179,7 +179,7 @@ async def set_payment_status(
 async def add_note(uow: UnitOfWork, order_id: uuid.UUID, note: str, *, actor: str) -> Order:
     """A staff note on the timeline (kind `note`); emits `order.updated`."""
     text = note.strip()
-    if not text or len(text) > 2000:
+    if not text or len(text) > 2000 or "\x00" in text:
         raise DomainError(OrderErrorCode.INVALID, "a note has 1 to 2000 characters", field="note")
     order = await get_order(uow, order_id)
     record(uow, order_id, "note", actor=actor, message=text)

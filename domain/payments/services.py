@@ -271,3 +271,17 @@ async def _cod_for_unpaid(uow: UnitOfWork, order_id: uuid.UUID) -> PaymentAttemp
         return await open_cod(uow, order_id)
     except DomainError:
         return None
+
+
+async def capture_manually(uow: UnitOfWork, attempt_id: uuid.UUID) -> PaymentAttempt:
+    """Staff record the cash of a pending cash on delivery payment as received (at the counter, or the
+    courier's report never came). Online payments are captured only by their provider's confirmed
+    callback: INVALID_TRANSITION for them."""
+    attempt = await require_attempt(uow, attempt_id)
+    if attempt.provider is not Provider.COD:
+        raise DomainError(
+            PaymentErrorCode.INVALID_TRANSITION,
+            f"a {attempt.provider.value} payment is captured by the provider's confirmation",
+            field="paymentId",
+        )
+    return await move(uow, attempt, PaymentStatus.CAPTURED, captured_amount=attempt.amount)

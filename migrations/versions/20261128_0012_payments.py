@@ -156,9 +156,14 @@ def upgrade() -> None:
         op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {app_role}")
     # Callbacks are the record of what was applied: append-only for the app.
     op.execute(f"REVOKE UPDATE, DELETE ON payment_callbacks FROM {app_role}")
+    op.execute(
+        "INSERT INTO permissions (code, description) VALUES"
+        " ('payments:refund', 'Refund captured payments') ON CONFLICT DO NOTHING"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM permissions WHERE code = 'payments:refund'")
     for table in reversed(TABLES):
         op.drop_table(table)
     bind = op.get_bind()

@@ -45,7 +45,11 @@ TABLES = [
     "order_line_fulfillments",
     "shipments",
     "shipment_lines",
+    "return_requests",
+    "return_lines",
 ]
+RETURN_STATUSES = ("requested", "approved", "rejected", "received", "refunded")
+RETURN_REASONS = ("damaged", "defective", "wrong_item", "not_as_described", "changed_mind", "other")
 SHIPMENT_STATUSES = ("booking", "booking_failed", "booked", "shipped", "delivered", "returned", "cancelled")
 RECONCILIATIONS = ("none", "awaiting", "matched", "mismatch")
 
@@ -209,6 +213,59 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_shipment_lines_store_id"), "shipment_lines", ["store_id"])
     op.create_index(op.f("ix_shipment_lines_shipment_id"), "shipment_lines", ["shipment_id"])
+
+    op.create_table(
+        "return_requests",
+        sa.Column("store_id", sa.UUID(), nullable=False),
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("order_id", sa.UUID(), nullable=False),
+        sa.Column("reference", sa.String(100), nullable=False),
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("note", sa.String(1000), nullable=False),
+        sa.Column("decision_note", sa.String(1000), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("refund_amount", sa.BigInteger(), nullable=False),
+        sa.Column("refund_id", sa.UUID(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_return_requests_order_id_orders"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_return_requests")),
+        sa.CheckConstraint(_one_of("status", RETURN_STATUSES), name="status"),
+        sa.CheckConstraint("refund_amount >= 0", name="refund_amount"),
+    )
+    op.create_index(op.f("ix_return_requests_store_id"), "return_requests", ["store_id"])
+    op.create_index(op.f("ix_return_requests_order_id"), "return_requests", ["order_id"])
+    op.create_index("uq_return_requests_reference", "return_requests", ["store_id", "reference"], unique=True)
+    op.create_table(
+        "return_lines",
+        sa.Column("store_id", sa.UUID(), nullable=False),
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("return_id", sa.UUID(), nullable=False),
+        sa.Column("order_line_id", sa.UUID(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(32), nullable=False),
+        sa.Column("restock", sa.Boolean(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["return_id"],
+            ["return_requests.id"],
+            name=op.f("fk_return_lines_return_id_return_requests"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_line_id"],
+            ["order_lines.id"],
+            name=op.f("fk_return_lines_order_line_id_order_lines"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_return_lines")),
+        sa.CheckConstraint("quantity > 0", name="quantity"),
+        sa.CheckConstraint(_one_of("reason", RETURN_REASONS), name="reason"),
+    )
+    op.create_index(op.f("ix_return_lines_store_id"), "return_lines", ["store_id"])
+    op.create_index(op.f("ix_return_lines_return_id"), "return_lines", ["return_id"])
 
     for table in TABLES:
         _tenant(table, app_role)

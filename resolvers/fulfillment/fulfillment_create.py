@@ -17,7 +17,9 @@ from domain.fulfillment.shipments import (
     book_shipment,
     courier_failure_code,
     create_shipment,
+    require_shipment,
 )
+from domain.fulfillment.tracking import refresh_tracking
 from resolvers.context import Context
 from resolvers.errors import Outcome, UserError, translate
 from resolvers.ids import require_id
@@ -108,3 +110,23 @@ async def shipment_book(ctx: Context, *, id: str, area: dict[str, str] | None) -
     except DomainError as exc:
         return Outcome(errors=[UserError(exc.field, exc.code, exc.message)])
     return await _booking_outcome(ctx, shipment_id, area)
+
+
+async def shipment_tracking_refresh(ctx: Context, *, id: str) -> Outcome[Booked]:
+    """Ask the courier for the parcel's status now and record it (deduplicated like a webhook report)."""
+    try:
+        shipment_id = require_id(id, "Shipment", field="id")
+        async with httpx.AsyncClient(timeout=COURIER_TIMEOUT_SECONDS, trust_env=False) as client:
+
+            def adapter_of(account: CourierAccount) -> Any:
+                return adapter_for(account, db=ctx.db, client=client, timeout_seconds=COURIER_TIMEOUT_SECONDS)
+
+            async with ctx.uow() as uow:
+                shipment = await require_shipment(uow, shipment_id)
+                await refresh_tracking(uow, shipment_id, adapter_of=adapter_of, currency=shipment.currency)
+                shipment = await require_shipment(uow, shipment_id)
+    except DomainError as exc:
+        return Outcome(errors=[UserError(exc.field, exc.code, exc.message)])
+    except CourierError as exc:
+        return Outcome(errors=[UserError("courier", courier_failure_code(exc).value, exc.message)])
+    return Outcome(result=Booked(shipment, None))

@@ -26,7 +26,7 @@ async def inventory_adjust(
         raise DomainError(
             InventoryErrorCode.INVALID, "sales and releases move stock through orders", field="reason"
         )
-    if not location.strip() or len(location) > 100 or len(note) > 500:
+    if not location.strip() or len(location) > 100 or len(note) > 500 or "\x00" in location + note:
         raise DomainError(
             InventoryErrorCode.INVALID, "location 1-100 and note up to 500 characters", field="location"
         )

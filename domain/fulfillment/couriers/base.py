@@ -181,3 +181,13 @@ def parse_money(raw: Any, currency: str) -> Money | None:
         return Money(to_minor(str(raw), currency), currency)
     except ValueError:
         return None
+
+
+def area_id(area: dict[str, str], key: str) -> int | None:
+    """A courier routing id given by the merchant; REJECTED (before any call) when it is not a number."""
+    raw = area.get(key, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise CourierError(FailureKind.REJECTED, f"{key} is a number", {key: "must be a number"})
+    return int(raw)

@@ -23,6 +23,7 @@ from domain.fulfillment.couriers.base import (
     CourierProvider,
     FailureKind,
     TrackingSnapshot,
+    area_id,
     body_of,
     flatten_errors,
     local_phone,
@@ -193,8 +194,9 @@ class PathaoAdapter:
             "special_instruction": request.note,
         }
         for key in ("recipient_city", "recipient_zone", "recipient_area"):
-            if key in request.area:
-                body[key] = int(request.area[key])
+            value = area_id(request.area, key)
+            if value is not None:
+                body[key] = value
         data = (await self._call("POST", "/orders", body)).get("data")
         if not isinstance(data, dict) or not data.get("consignment_id"):
             raise CourierError(FailureKind.UNAVAILABLE, "Pathao's answer has no consignment id")

@@ -218,3 +218,48 @@ async def test_permissions_and_stores(
     assert codes(foreign) == [("orderId", "NOT_FOUND")]
     assert hidden["data"]["orderShipments"] == []
     assert await fetch(owner_engine, "SELECT id FROM shipments") == []
+
+
+REFRESH = """
+mutation Refresh($id: ID!) {
+  shipmentTrackingRefresh(id: $id) { shipment { status courierStatus reconciliation } errors { field code } }
+}
+"""
+
+
+async def test_polling_the_courier_records_a_status_once(
+    client: httpx.AsyncClient,
+    make_store: MakeStore,
+    make_courier_account: MakeAccount,
+    fake_redx: FakeRedx,
+    owner_engine: AsyncEngine,
+) -> None:
+    store = await make_store("a")
+    await make_courier_account(store, CourierProvider.REDX, secret="s" * 20, base_url=fake_redx.base)
+    placed = await placed_order(store, (1,))
+    created = await call(
+        client,
+        store.admin,
+        CREATE,
+        {
+            "input": {
+                "orderId": order_gid(placed.order.id),
+                "lines": [{"orderLineId": str(placed.lines[0].id), "quantity": 1}],
+                "courier": "REDX",
+                "area": AREA,
+            }
+        },
+    )
+    shipment = created["shipment"]
+    fake_redx.parcels[shipment["consignmentId"]]["status"] = "delivered"
+
+    first = await call(client, store.admin, REFRESH, {"id": shipment["id"]})
+    second = await call(client, store.admin, REFRESH, {"id": shipment["id"]})
+
+    assert first["errors"] == [] and second["errors"] == []
+    assert first["shipment"]["status"] == "DELIVERED" and first["shipment"]["courierStatus"] == "DELIVERED"
+    # a polled status carries no amount: cash waits for the courier's own report
+    assert first["shipment"]["reconciliation"] == "AWAITING"
+    assert len(await fetch(owner_engine, "SELECT id FROM tracking_events")) == 1
+    unknown = await call(client, store.admin, REFRESH, {"id": encode_global_id("Shipment", placed.order.id)})
+    assert codes(unknown) == [("id", "NOT_FOUND")]

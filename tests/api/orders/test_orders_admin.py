@@ -130,6 +130,12 @@ async def test_cancel_confirm_and_note_over_the_api(
     assert again["order"] is None and codes(again) == [("status", "INVALID_TRANSITION")]
     empty = await call(client, store.admin, NOTE, {"id": encode_global_id("Order", other.id), "note": " "})
     assert codes(empty) == [("note", "INVALID")]
+    nul = await call(client, store.admin, NOTE, {"id": encode_global_id("Order", other.id), "note": "a\x00b"})
+    assert codes(nul) == [("note", "INVALID")]
+    nul = await call(
+        client, store.admin, CANCEL, {"id": encode_global_id("Order", other.id), "reason": "\x00"}
+    )
+    assert codes(nul) == [("reason", "INVALID")]
     assert len(await outbox(owner_engine, store.id)) == before
 
 

@@ -165,6 +165,8 @@ async def test_delivery_with_the_full_amount_captures_the_cod_payment(
     assert row["collected_amount"] == placed.order.total
     assert row["reconciliation"] == CodReconciliation.MATCHED.value
     assert await attempt_status(owner_engine, placed.order.id) == "captured"
+    (order,) = await fetch(owner_engine, "SELECT payment_status FROM orders WHERE id = :o", o=placed.order.id)
+    assert order["payment_status"] == "paid"
     kinds = await timeline(owner_engine, placed.order.id)
     assert kinds.count("courier_status") == 2 and kinds.count("cod_collected") == 1
     linked = await fetch(owner_engine, "SELECT shipment_id FROM tracking_events")

@@ -130,3 +130,14 @@ async def test_cancelling_an_unknown_parcel_is_not_found(adapter: RedxAdapter) -
         await adapter.cancel("NOPE")
 
     assert caught.value.kind is FailureKind.NOT_FOUND
+
+
+async def test_a_non_numeric_area_id_is_refused_before_any_call(
+    adapter: RedxAdapter, fake_redx: FakeRedx
+) -> None:
+    with pytest.raises(CourierError) as caught:
+        await adapter.create_consignment(parcel(area={"delivery_area": "X", "delivery_area_id": "12a"}))
+
+    assert caught.value.kind is FailureKind.REJECTED
+    assert set(caught.value.fields) == {"delivery_area_id"}
+    assert fake_redx.calls == []

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import uuid
+
+from domain.payments.models import PaymentAttempt
+from domain.payments.services import capture_manually, require_attempt
+from resolvers.context import Context
+from resolvers.errors import translate
+from resolvers.ids import require_id
+from resolvers.payments.idempotent import run_once
+
+
+@translate
+async def payment_capture(ctx: Context, *, payment_id: str, idempotency_key: str | None) -> PaymentAttempt:
+    attempt_id = require_id(payment_id, "PaymentAttempt", field="paymentId")
+
+    async def run(key: str) -> uuid.UUID:
+        async with ctx.uow() as uow:
+            attempt = await capture_manually(uow, attempt_id)
+            await uow.commit()
+        return attempt.id
+
+    done = await run_once(ctx, idempotency_key, "paymentCapture", {"payment": str(attempt_id)}, run)
+    async with ctx.uow() as uow:
+        return await require_attempt(uow, done)
