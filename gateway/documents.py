@@ -29,7 +29,7 @@ from domain.documents.services import AnalysedDocument, document_id, find_docume
 from domain.uow import UnitOfWork
 from gateway.limits import Analysis, analyse
 from gateway.settings import Settings
-from persisted_queries.manifest import load_documents
+from persisted_queries.manifest import served_documents
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ class DocumentRegistry:
         self._store_docs: OrderedDict[tuple[uuid.UUID, str], PreparedDocument] = OrderedDict()
         # The shipped storefront documents are ours: the schema validates them here, and a test keeps them
         # within the default limits; a deployment that lowers the limits for raw documents keeps serving them.
-        for doc in load_documents():
+        for doc in served_documents():
             self.global_docs[doc.id] = preparer.prepare(doc.body, introspection=False, limits=False)
 
     def held(self, store_id: uuid.UUID, sha256: str) -> PreparedDocument | None:

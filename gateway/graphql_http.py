@@ -371,6 +371,7 @@ class GraphQLHTTP:
                 idempotency_key=request.headers.get("idempotency-key"),
                 payments=state.payments,
                 payments_public_url=state.settings.payments_public_url,
+                local_origins=not state.settings.production,
             )
             result = execute(
                 state.schema._schema,

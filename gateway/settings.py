@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     # (/payments/{provider}/{store}/{attempt}/callback and /ipn), and the timeout of every provider call.
     payments_public_url: str = "http://127.0.0.1:8000"
     payments_timeout_seconds: float = 15.0
+    # The re-query sweep (domain/payments/requery.py): attempts pending this long are asked about at their
+    # provider (and again at most this often); still open after payments_expire_after_minutes they are
+    # cancelled as expired; at most payments_requery_batch per store per sweep.
+    payments_requery_after_minutes: int = Field(15, ge=1)
+    payments_expire_after_minutes: int = Field(180, ge=1)
+    payments_requery_batch: int = Field(50, ge=1, le=1000)
 
     def promotion_limits(self) -> PromotionLimits:
         return PromotionLimits(

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+# Earlier bodies of documents that changed, still served so storefront builds that hold their ids keep
+# working (a changed body is a new id). Same operation names as their successors.
+RETIRED = HERE / "retired"
 _OPERATION = re.compile(r"^\s*(query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 
 
@@ -41,11 +44,16 @@ def load_documents(folder: Path = HERE) -> list[StoredDocument]:
     return docs
 
 
-def manifest(folder: Path = HERE) -> dict[str, Any]:
+def served_documents() -> list[StoredDocument]:
+    """Every document the gateway answers by id: the current ones, then the retired ones."""
+    return load_documents(HERE) + load_documents(RETIRED)
+
+
+def manifest(folder: Path | None = None) -> dict[str, Any]:
+    """The manifest of `folder`'s documents, or (by default) of every served document."""
+    docs = served_documents() if folder is None else load_documents(folder)
     return {
         "format": "apollo-persisted-query-manifest",
         "version": 1,
-        "operations": [
-            {"id": d.id, "name": d.name, "type": d.type, "body": d.body} for d in load_documents(folder)
-        ],
+        "operations": [{"id": d.id, "name": d.name, "type": d.type, "body": d.body} for d in docs],
     }

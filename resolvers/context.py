@@ -66,6 +66,8 @@ class Context:
     # Payment provider adapters (one per process) and our public URL, under which providers call back.
     payments: Providers | None = None
     payments_public_url: str = ""
+    # Whether http://localhost and http://127.0.0.1 count as storefront origins (not in production).
+    local_origins: bool = False
     _loaders: Loaders | None = None
     _customer: uuid.UUID | None = None
     _customer_resolved: bool = False

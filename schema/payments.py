@@ -5,7 +5,7 @@ plain HTTP routes of the gateway (gateway/payments.py), not GraphQL."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -16,6 +16,7 @@ from resolvers.errors import Outcome
 from resolvers.ids import encode_global_id
 from resolvers.payments.payment_capture import payment_capture
 from resolvers.payments.payment_start import payment_start
+from resolvers.payments.payment_void import payment_void
 from resolvers.payments.queries import order_payments
 from resolvers.payments.refund_create import refund_create
 from schema.catalog.taxonomy_types import Money
@@ -41,7 +42,9 @@ strawberry.enum(
 strawberry.enum(
     models.RefundStatus,
     name="RefundStatus",
-    description="pending (the provider has not answered yet), succeeded, failed (nothing was refunded).",
+    description="pending (the provider has not answered yet, or is still processing it), unknown (the "
+    "provider did not answer: it may have refunded; retrying the same key asks it before anything is sent "
+    "again), succeeded, failed (nothing was refunded).",
 )
 PaymentProvider = models.Provider
 PaymentAttemptStatus = models.PaymentStatus
@@ -122,7 +125,7 @@ class OrderPayments:
     refunds: list[RefundType] = strawberry.field(description="Every refund.")
 
 
-@strawberry.type(description="The result of paymentStart or paymentCapture.")
+@strawberry.type(description="The result of paymentStart, paymentCapture or paymentVoid.")
 class PaymentPayload:
     payment: PaymentAttemptType | None = strawberry.field(description="The payment attempt.")
     errors: list[PaymentError] = strawberry.field(description="Why nothing was started or changed, if so.")
@@ -153,30 +156,64 @@ class PaymentQuery:
 class PaymentMutation:
     @strawberry.mutation(
         description="Start paying an order's total: the attempt and, for bKash, Nagad, SSLCommerz and card, "
-        "the provider's page to redirect the shopper to (the provider calls us back there)."
+        "the provider's page to redirect the shopper to (the provider calls us back there). From a "
+        "storefront, the order must be the signed-in customer's or `orderAccessToken` must be its token; "
+        "otherwise the answer is NOT_FOUND, as for an unknown order."
     )
     async def payment_start(
         self,
         info: Info,
         order_id: strawberry.ID,
         provider: PaymentProvider,
-        return_url: str | None = None,
+        return_url: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Where the shopper's browser goes afterwards: an https URL on one of the "
+                "store's storefront origins (Shop.storefrontOrigins)."
+            ),
+        ] = None,
+        order_access_token: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The order's access token from checkoutComplete: a guest's proof that the "
+                "order is theirs (a signed-in customer's session proves their own orders)."
+            ),
+        ] = None,
     ) -> PaymentPayload:
         out = await payment_start(
-            info.context, order_id=str(order_id), provider=provider, return_url=return_url
+            info.context,
+            order_id=str(order_id),
+            provider=provider,
+            return_url=return_url,
+            order_access_token=order_access_token,
         )
         return PaymentPayload(
             payment=PaymentAttemptType.from_model(out.result) if out.result else None, errors=_errors(out)
         )
 
     @strawberry.mutation(
-        description="Record the cash of a pending cash on delivery payment as received. Idempotent by key.",
+        description="Record the cash of a pending cash on delivery payment as received, or capture an "
+        "authorized payment at its provider (NOT_SUPPORTED where the provider has no capture). "
+        "Idempotent by key.",
         extensions=requires(CAPTURE),
     )
     async def payment_capture(
         self, info: Info, payment_id: strawberry.ID, idempotency_key: str | None = None
     ) -> PaymentPayload:
         out = await payment_capture(info.context, payment_id=str(payment_id), idempotency_key=idempotency_key)
+        return PaymentPayload(
+            payment=PaymentAttemptType.from_model(out.result) if out.result else None, errors=_errors(out)
+        )
+
+    @strawberry.mutation(
+        description="Release an authorized payment at its provider; the payment is cancelled "
+        "(NOT_SUPPORTED where the provider has no void). Idempotent by key.",
+        extensions=requires(CAPTURE),
+    )
+    async def payment_void(
+        self, info: Info, payment_id: strawberry.ID, idempotency_key: str | None = None
+    ) -> PaymentPayload:
+        out = await payment_void(info.context, payment_id=str(payment_id), idempotency_key=idempotency_key)
         return PaymentPayload(
             payment=PaymentAttemptType.from_model(out.result) if out.result else None, errors=_errors(out)
         )

@@ -24,6 +24,10 @@ class Shop:
     default_locale: str = strawberry.field(description="Locale used when a request names none.")
     locales: list[str] = strawberry.field(description="Locales the store's content is translated into.")
     timezone: str = strawberry.field(description="IANA time zone for schedules, e.g. Asia/Dhaka.")
+    storefront_origins: list[str] = strawberry.field(
+        description="Origins (scheme://host[:port]) of the store's storefronts: a payment's return URL "
+        "must be on one of them."
+    )
 
     @classmethod
     def from_model(cls, m: Store) -> Shop:
@@ -35,6 +39,7 @@ class Shop:
             default_locale=m.default_locale,
             locales=list(m.locales),
             timezone=m.timezone,
+            storefront_origins=list(m.storefront_origins or []),
         )
 
 
@@ -48,6 +53,11 @@ class ShopUpdateInput:
         default=None, description="Locale codes such as bn or en-US."
     )
     timezone: str | None = strawberry.field(default=None, description="IANA time zone.")
+    storefront_origins: list[str] | None = strawberry.field(
+        default=None,
+        description="The store's storefront origins, replacing the list (at most 20; https, or "
+        "http://localhost and http://127.0.0.1 outside production); [] clears it.",
+    )
 
 
 @strawberry.type(description="The result of shopUpdate.")

@@ -8,6 +8,7 @@ from typing import Any
 from arq.connections import ArqRedis
 
 from domain.db import Database
+from domain.payments.providers import Providers
 from gateway.settings import Settings
 
 
@@ -16,6 +17,8 @@ class WorkerState:
     settings: Settings
     db: Database
     arq: ArqRedis
+    # Payment provider adapters (the re-query sweep); set by the worker's startup.
+    payments: Providers | None = None
 
 
 def worker_state(ctx: dict[str, Any]) -> WorkerState:

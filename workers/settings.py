@@ -16,6 +16,7 @@ from gateway.settings import get_settings
 from workers import cache_purge
 from workers.carts import sweep_abandoned_carts
 from workers.context import WorkerState, worker_state
+from workers.payments import providers_for, requery_pending_payments
 from workers.pricing import sweep_price_schedules
 from workers.relay import relay_forever
 from workers.tasks import ensure_partitions, handle_event
@@ -28,7 +29,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     configure_logging(_settings.log_level, json_lines=_settings.log_json)
     db = create_database(_settings.app_url, pool_size=10, max_overflow=10)
     redis: ArqRedis = ctx["redis"]
-    ctx["stormcom"] = WorkerState(settings=_settings, db=db, arq=redis)
+    ctx["stormcom"] = WorkerState(settings=_settings, db=db, arq=redis, payments=providers_for(_settings))
     cache_purge.bind(redis, _settings)
     ctx["relay_task"] = asyncio.create_task(relay_forever(db, redis, _settings))
     client = http_client(_settings)
@@ -47,7 +48,10 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     client = ctx.get("webhook_client")
     if client is not None:
         await client.aclose()
-    await worker_state(ctx).db.dispose()
+    state = worker_state(ctx)
+    if state.payments is not None:
+        await state.payments.client.aclose()
+    await state.db.dispose()
 
 
 class WorkerSettings:
@@ -58,6 +62,9 @@ class WorkerSettings:
         cron(sweep_price_schedules, second={0}, run_at_startup=True),
         # Every minute: carts are reported abandoned within a minute of the store's idle time.
         cron(sweep_abandoned_carts, second={30}),
+        # Every 5 minutes: payments whose browser never came back or whose IPN was lost are asked about
+        # at their provider (after payments_requery_after_minutes) and settled as a callback would.
+        cron(requery_pending_payments, minute=set(range(0, 60, 5)), second={15}),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -91,6 +91,8 @@ class Order(TenantScoped, Timestamped, Base):
     payment_method: Mapped[str | None] = mapped_column(String(32))
     # The checkout that placed it (its idempotency key): unique, so a retried checkout finds its order.
     checkout_key: Mapped[str | None] = mapped_column(String(200))
+    # sha256 hex of the order's access token, a guest's proof the order is theirs (domain/orders/access.py).
+    access_token_hash: Mapped[str | None] = mapped_column(String(64))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

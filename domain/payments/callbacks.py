@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -72,6 +73,21 @@ async def handle_callback(
     # No transaction stays open while the provider is asked.
     await uow.session.commit()
     confirmation = await adapter.confirm(ref, params)
+    return await apply_confirmation(uow, attempt, confirmation, key=key, payload=dict(params))
+
+
+async def apply_confirmation(
+    uow: UnitOfWork,
+    attempt: PaymentAttempt,
+    confirmation: Confirmation,
+    *,
+    key: str,
+    payload: dict[str, Any],
+) -> PaymentAttempt:
+    """Apply the provider's account of a payment, once per key; commits. The one way callbacks and the
+    re-query sweep move an attempt: amounts and currency checked, the record of what was applied
+    written with the move (`key` unique per provider: a replay is CALLBACK_REPLAYED), the move
+    conditional. A payment the provider still has open changes nothing."""
     target = confirmation.status
     values: dict[str, object] = {"transaction_id": confirmation.transaction_id or attempt.transaction_id}
     if target in (PaymentStatus.CAPTURED, PaymentStatus.AUTHORIZED):
@@ -90,9 +106,9 @@ async def handle_callback(
             id=uuid.uuid4(),
             store_id=uow.store_id,
             attempt_id=attempt.id,
-            provider=provider,
+            provider=attempt.provider,
             dedupe_key=key,
-            payload=dict(params),
+            payload=payload,
             outcome=target.value,
             received_at=uow.clock(),
         )

@@ -34,6 +34,9 @@ class PaymentStatus(enum.StrEnum):
 
 class RefundStatus(enum.StrEnum):
     PENDING = "pending"  # reserved against the attempt, the provider not yet answered
+    # The provider did not answer (timeout, 5xx): it may have refunded. The reservation stays; a retry of
+    # the key asks the provider for the refund's status before it may send the refund again.
+    UNKNOWN = "unknown"
     SUCCEEDED = "succeeded"
     FAILED = "failed"  # the reservation was given back
 
@@ -80,6 +83,8 @@ class PaymentAttempt(TenantScoped, Base):
     return_url: Mapped[str | None] = mapped_column(Text)
     failure_code: Mapped[str | None] = mapped_column(String(100))
     failure_message: Mapped[str | None] = mapped_column(String(500))
+    # When the re-query sweep last asked the provider (domain/payments/requery.py): a lease between workers.
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 
 from domain.errors import DomainError
 from domain.money import Money
+from domain.orders.access import OrderProof
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import Order, OrderStatus
 from domain.orders.models import PaymentStatus as OrderPayment
 from domain.orders.services import get_order, set_payment_status
 from domain.orders.timeline import record
 from domain.payments.errors import PaymentErrorCode
-from domain.payments.models import PaymentAttempt, Refund, RefundStatus
+from domain.payments.models import PaymentAttempt, PaymentStatus, Refund, RefundStatus
 from domain.uow import UnitOfWork
 
 SETTLED = (OrderPayment.PAID, OrderPayment.PARTIALLY_REFUNDED, OrderPayment.REFUNDED)
@@ -39,13 +40,19 @@ def _data(attempt: PaymentAttempt, **extra: object) -> dict[str, object]:
     }
 
 
-async def payable_order(uow: UnitOfWork, order_id: uuid.UUID, amount: Money | None) -> tuple[Order, Money]:
-    """The order and the amount to collect: its total (partial payments are not offered). NOT_FOUND,
-    INVALID_TRANSITION (cancelled or already paid), CURRENCY_MISMATCH / AMOUNT_MISMATCH."""
+async def payable_order(
+    uow: UnitOfWork, order_id: uuid.UUID, amount: Money | None, *, proof: OrderProof | None = None
+) -> tuple[Order, Money]:
+    """The order and the amount to collect: its total (partial payments are not offered). NOT_FOUND
+    (also when `proof` does not show the order is the caller's: the same answer as an unknown id, so
+    ids cannot be probed), INVALID_TRANSITION (cancelled or already paid), CURRENCY_MISMATCH /
+    AMOUNT_MISMATCH."""
     try:
         order = await get_order(uow, order_id)
     except DomainError:
-        raise DomainError(PaymentErrorCode.NOT_FOUND, "no order with this id", field="orderId") from None
+        order = None
+    if order is None or (proof is not None and not proof.allows(order)):
+        raise DomainError(PaymentErrorCode.NOT_FOUND, "no order with this id", field="orderId")
     if order.status is OrderStatus.CANCELLED:
         raise DomainError(PaymentErrorCode.INVALID_TRANSITION, "the order is cancelled", field="orderId")
     if order.payment_status in SETTLED:
@@ -98,8 +105,22 @@ async def authorized(uow: UnitOfWork, attempt: PaymentAttempt) -> None:
         record(uow, attempt.order_id, "payment_authorized", actor=_actor(attempt), data=_data(attempt))
 
 
-def ended(uow: UnitOfWork, attempt: PaymentAttempt) -> None:
-    """A failed or cancelled attempt: only the timeline (the order stays unpaid; another attempt may pay)."""
+async def ended(uow: UnitOfWork, attempt: PaymentAttempt) -> None:
+    """A failed or cancelled attempt: the timeline (the order stays unpaid; another attempt may pay). An
+    authorization voided or failed leaves the order unpaid again unless another attempt still holds one."""
+    order = await uow.session.get(Order, attempt.order_id, populate_existing=True)
+    if order is not None and order.payment_status is OrderPayment.AUTHORIZED:
+        held = await uow.session.scalar(
+            select(PaymentAttempt.id).where(
+                PaymentAttempt.order_id == attempt.order_id,
+                PaymentAttempt.id != attempt.id,
+                PaymentAttempt.status == PaymentStatus.AUTHORIZED,
+            )
+        )
+        if held is None:
+            await set_payment_status(
+                uow, attempt.order_id, OrderPayment.UNPAID, actor=_actor(attempt), data=_data(attempt)
+            )
     record(
         uow,
         attempt.order_id,

@@ -5,6 +5,7 @@ decide what a provider's answer means for the attempt (domain/payments/services.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ def unavailable(message: str) -> ProviderError:
 
 def declined(message: str, provider_code: str | None = None) -> ProviderError:
     return ProviderError(PaymentErrorCode.PROVIDER_DECLINED, message, provider_code=provider_code)
+
+
+def not_supported(message: str) -> DomainError:
+    return DomainError(PaymentErrorCode.NOT_SUPPORTED, message, field="paymentId")
 
 
 def rejected(message: str) -> ProviderError:
@@ -73,6 +78,9 @@ class AttemptRef:
     amount: Money
     reference: str | None
     transaction_id: str | None
+    # Where the attempt is: a callback for one already settled is still verified, but an adapter must
+    # not repeat a side effect for it (bKash's execute).
+    status: PaymentStatus = PaymentStatus.PENDING
 
     @property
     def invoice(self) -> str:
@@ -103,6 +111,37 @@ class Callback:
 @dataclass(frozen=True, slots=True)
 class RefundDone:
     provider_refund_id: str | None
+    # False: the provider took the refund but has not finished it (SSLCommerz "processing"); the refund
+    # stays pending and a retry asks for its status.
+    settled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRef:
+    """One of our refunds, as a status lookup needs it."""
+
+    id: uuid.UUID
+    amount: Money
+    reason: str
+    # The provider's id when an earlier answer gave one (a refund still processing).
+    provider_refund_id: str | None
+    # The provider ids of this payment's other succeeded refunds: a lookup must not take one for this one.
+    settled_ids: frozenset[str] = frozenset()
+
+
+class RefundState(enum.StrEnum):
+    DONE = "done"  # the provider made this refund
+    PROCESSING = "processing"  # it has it and has not finished
+    NOT_FOUND = "not_found"  # confirmed: it never made it (sending it now cannot refund twice)
+    FAILED = "failed"  # it refused or cancelled it
+    UNKNOWN = "unknown"  # it cannot say: nothing may be sent again
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLookup:
+    state: RefundState
+    provider_refund_id: str | None = None
+    message: str = ""
 
 
 class PaymentProvider(Protocol):
@@ -125,4 +164,22 @@ class PaymentProvider(Protocol):
         self, attempt: AttemptRef, amount: Money, refund_id: uuid.UUID, reason: str
     ) -> RefundDone:
         """Give `amount` of a captured payment back."""
+        ...
+
+    async def refund_status(self, attempt: AttemptRef, refund: RefundRef) -> RefundLookup:
+        """What the provider knows of a refund sent before whose answer was lost (a timeout, a crash).
+        Asked before a refund is ever sent a second time."""
+        ...
+
+    async def query(self, attempt: AttemptRef) -> Confirmation | None:
+        """The provider's account of a payment without a callback (the re-query sweep): PENDING while it
+        is still open. None when the provider offers no such lookup."""
+        ...
+
+    async def capture(self, attempt: AttemptRef) -> Confirmation:
+        """Take the money of an authorized payment (NOT_SUPPORTED where the protocol has no capture)."""
+        ...
+
+    async def void(self, attempt: AttemptRef) -> Confirmation:
+        """Release an authorized payment's hold (NOT_SUPPORTED where the protocol has no void)."""
         ...

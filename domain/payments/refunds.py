@@ -3,7 +3,11 @@
 The amount is reserved first with one conditional update (`refunded_amount + n <= captured_amount`), in
 the transaction that writes the pending refund; the provider is asked after that commits. So two refunds
 racing for the last taka cannot both pass, and a crash mid-call leaves a pending refund holding its
-reservation (a retry with the same key asks the provider again) rather than money refundable twice."""
+reservation rather than money refundable twice.
+
+A refund the provider did not answer is UNKNOWN (it may have been made). A retry with the key asks the
+provider for that refund's status first (bKash: the refund call with only paymentID and trxID; SSLCommerz:
+by refund_ref_id) and sends the refund again only when the provider confirms it never made it."""
 
 from __future__ import annotations
 
@@ -14,13 +18,22 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 
 from domain.errors import DomainError
 from domain.money import Money
 from domain.payments import events, order_link
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import PaymentAttempt, PaymentStatus, Refund, RefundStatus
-from domain.payments.ports import ProviderError
+from domain.payments.ports import (
+    PaymentProvider,
+    ProviderError,
+    RefundLookup,
+    RefundRef,
+    RefundState,
+    declined,
+    unavailable,
+)
 from domain.payments.providers import Providers
 from domain.payments.services import account_of, ref_of, require_attempt, transition
 from domain.uow import UnitOfWork
@@ -29,6 +42,8 @@ MAX_KEY = 200
 MAX_REASON = 500
 # How long one request owns a pending refund while it asks the provider; longer than any provider timeout.
 CLAIM_LEASE = timedelta(seconds=120)
+# Refunds not settled: reserved against the attempt, the provider's answer not (yet) known.
+OPEN = (RefundStatus.PENDING, RefundStatus.UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -134,7 +149,9 @@ async def _reserve(uow: UnitOfWork, attempt: PaymentAttempt, data: RefundInput) 
 
 async def create_refund(uow: UnitOfWork, data: RefundInput, *, providers: Providers) -> Refund:
     """Refund part or all of a captured payment through its provider; commits. The same key with the
-    same amount and reason returns the first refund (asking the provider again only if it never answered)."""
+    same amount and reason returns the first refund. A refund whose outcome is not known (the provider
+    never answered, or a process died mid-call) is retried by asking the provider for its status first:
+    only a confirmed "never made" sends it again."""
     _validate(data)
     attempt = await require_attempt(uow, data.attempt_id)
     adapter = providers.get(attempt.provider, await account_of(uow, attempt.provider))
@@ -147,10 +164,26 @@ async def create_refund(uow: UnitOfWork, data: RefundInput, *, providers: Provid
     refund = await _by_key(uow, data)
     if refund is not None:
         _same(refund, data)
-        if refund.status is not RefundStatus.PENDING or not await _claim(uow, refund):
+        if refund.status not in OPEN or not await _claim(uow, refund):
             # Settled, or another request is asking the provider right now: answer what is known.
             return refund
         await uow.commit()
+        refund_id = refund.id
+        lookup = await _look_up(uow, adapter, attempt, refund)
+        if lookup.state is RefundState.DONE:
+            return await _succeed(uow, attempt, refund, lookup.provider_refund_id, data.actor)
+        if lookup.state is RefundState.FAILED:
+            await _release(uow, refund, declined(lookup.message or "the provider refused the refund"))
+            raise declined(lookup.message or "the provider refused the refund")
+        if lookup.state is RefundState.PROCESSING:
+            return await _park(uow, refund, lookup.provider_refund_id)
+        if lookup.state is RefundState.UNKNOWN:
+            await _unknown(uow, refund_id)
+            raise unavailable(
+                "the provider cannot confirm whether this refund was made, so it was not sent again"
+                + (f" ({lookup.message})" if lookup.message else "")
+            )
+        # NOT_FOUND: confirmed never made; sending it now cannot refund twice.
     else:
         refund = await _reserve(uow, attempt, data)
         if refund is None:
@@ -160,24 +193,81 @@ async def create_refund(uow: UnitOfWork, data: RefundInput, *, providers: Provid
                 raise RuntimeError("a refund key conflicted with no refund")
             return _same(existing, data)
         await uow.commit()
+    refund_id = refund.id
     try:
         done = await adapter.refund(
             ref_of(attempt), Money(data.amount, attempt.currency), refund.id, data.reason
         )
     except ProviderError as exc:
         if exc.code == PaymentErrorCode.PROVIDER_UNAVAILABLE.value:
-            # Unknown outcome: the reservation stays; the claim goes, so a retry with the key asks again.
-            await uow.session.execute(
-                update(Refund)
-                .where(Refund.id == refund.id, Refund.status == RefundStatus.PENDING)
-                .values(claimed_at=None)
-                .execution_options(synchronize_session=False)
-            )
-            await uow.commit()
+            # Unknown outcome: the provider may have refunded. The reservation stays; a retry with the
+            # key asks the provider before anything is sent again.
+            await _unknown(uow, refund_id)
             raise
         await _release(uow, refund, exc)
         raise
+    if not done.settled:
+        return await _park(uow, refund, done.provider_refund_id)
     return await _succeed(uow, attempt, refund, done.provider_refund_id, data.actor)
+
+
+async def _look_up(
+    uow: UnitOfWork, adapter: PaymentProvider, attempt: PaymentAttempt, refund: Refund
+) -> RefundLookup:
+    """Ask the provider about a refund that may have been sent; no answer leaves it UNKNOWN."""
+    refund_id = refund.id
+    settled = await uow.session.scalars(
+        select(Refund.provider_refund_id).where(
+            Refund.attempt_id == refund.attempt_id,
+            Refund.id != refund.id,
+            Refund.status == RefundStatus.SUCCEEDED,
+            Refund.provider_refund_id.is_not(None),
+        )
+    )
+    ref = RefundRef(
+        id=refund.id,
+        amount=Money(refund.amount, refund.currency),
+        reason=refund.reason,
+        provider_refund_id=refund.provider_refund_id,
+        settled_ids=frozenset(str(s) for s in settled),
+    )
+    await uow.session.commit()
+    try:
+        return await adapter.refund_status(ref_of(attempt), ref)
+    except ProviderError as exc:
+        if exc.code == PaymentErrorCode.PROVIDER_UNAVAILABLE.value:
+            await _unknown(uow, refund_id)
+            raise
+        return RefundLookup(RefundState.UNKNOWN, message=exc.message)
+
+
+async def _unknown(uow: UnitOfWork, refund_id: uuid.UUID) -> None:
+    """The outcome is not known: keep the reservation, mark the refund UNKNOWN, drop the claim."""
+    await uow.session.execute(
+        update(Refund)
+        .where(Refund.id == refund_id, Refund.status.in_(OPEN))
+        .values(status=RefundStatus.UNKNOWN, claimed_at=None, updated_at=uow.clock())
+        .execution_options(synchronize_session=False)
+    )
+    await uow.commit()
+
+
+async def _park(uow: UnitOfWork, refund: Refund, provider_refund_id: str | None) -> Refund:
+    """The provider has the refund and has not finished it: pending, with its id for the lookup."""
+    row = await uow.session.scalar(
+        update(Refund)
+        .where(Refund.id == refund.id, Refund.status.in_(OPEN))
+        .values(
+            status=RefundStatus.PENDING,
+            provider_refund_id=provider_refund_id or refund.provider_refund_id,
+            claimed_at=None,
+            updated_at=uow.clock(),
+        )
+        .returning(Refund)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    )
+    await uow.commit()
+    return row or refund
 
 
 async def _claim(uow: UnitOfWork, refund: Refund) -> bool:
@@ -187,7 +277,7 @@ async def _claim(uow: UnitOfWork, refund: Refund) -> bool:
         update(Refund)
         .where(
             Refund.id == refund.id,
-            Refund.status == RefundStatus.PENDING,
+            Refund.status.in_(OPEN),
             (Refund.claimed_at.is_(None)) | (Refund.claimed_at < now - CLAIM_LEASE),
         )
         .values(claimed_at=now)
@@ -200,21 +290,32 @@ async def _claim(uow: UnitOfWork, refund: Refund) -> bool:
 async def _succeed(
     uow: UnitOfWork, attempt: PaymentAttempt, refund: Refund, provider_refund_id: str | None, actor: str
 ) -> Refund:
-    row = await uow.session.scalar(
-        update(Refund)
-        .where(Refund.id == refund.id, Refund.status == RefundStatus.PENDING)
-        .values(
-            status=RefundStatus.SUCCEEDED,
-            provider_refund_id=provider_refund_id,
-            claimed_at=None,
-            updated_at=uow.clock(),
+    refund_id = refund.id
+    try:
+        row = await uow.session.scalar(
+            update(Refund)
+            .where(Refund.id == refund.id, Refund.status.in_(OPEN))
+            .values(
+                status=RefundStatus.SUCCEEDED,
+                provider_refund_id=provider_refund_id or refund.provider_refund_id,
+                claimed_at=None,
+                updated_at=uow.clock(),
+            )
+            .returning(Refund)
+            .execution_options(populate_existing=True, synchronize_session=False)
         )
-        .returning(Refund)
-        .execution_options(populate_existing=True, synchronize_session=False)
-    )
+    except IntegrityError:
+        # The provider refund is already another refund's (two lookups matched the same one): this one
+        # is not known to be made.
+        await uow.rollback()
+        await _unknown(uow, refund_id)
+        raise unavailable("the provider's refund is already recorded for another refund") from None
     if row is None:  # a concurrent retry of the same key finished it
         await uow.rollback()
-        return await uow.session.get(Refund, refund.id, populate_existing=True) or refund
+        found = await uow.session.get(Refund, refund_id, populate_existing=True)
+        if found is None:
+            raise RuntimeError(f"refund {refund_id} vanished")
+        return found
     uow.emit(events.REFUND_CREATED, refund_summary(row))
     fully = await uow.session.scalar(
         select(PaymentAttempt.id).where(
@@ -233,7 +334,7 @@ async def _release(uow: UnitOfWork, refund: Refund, exc: ProviderError) -> None:
     """The provider said no: the refund failed and its reservation is given back."""
     row = await uow.session.scalar(
         update(Refund)
-        .where(Refund.id == refund.id, Refund.status == RefundStatus.PENDING)
+        .where(Refund.id == refund.id, Refund.status.in_(OPEN))
         .values(
             status=RefundStatus.FAILED,
             failure_message=exc.message[:500],

@@ -14,15 +14,16 @@ from sqlalchemy import select, update
 
 from domain.errors import DomainError
 from domain.money import Money
+from domain.orders.access import MAX_TOKEN, OrderProof
 from domain.orders.models import Order
 from domain.payments import events, order_link, state
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import PaymentAccount, PaymentAttempt, PaymentStatus, Provider
 from domain.payments.ports import AttemptRef, ProviderError, StartRequest
 from domain.payments.providers import Providers
+from domain.tenancy import origins
+from domain.tenancy.services import current_store
 from domain.uow import UnitOfWork
-
-MAX_URL = 2000
 
 _EVENT_OF = {
     PaymentStatus.AUTHORIZED: events.PAYMENT_AUTHORIZED,
@@ -45,6 +46,10 @@ class StartInput:
     customer_name: str = ""
     customer_email: str = ""
     customer_phone: str = ""
+    # A storefront caller's proof that the order is theirs; None for staff and the system (trusted).
+    proof: OrderProof | None = None
+    # Whether http://localhost and http://127.0.0.1 storefront origins count (development and test).
+    local_origins: bool = False
 
 
 def attempt_summary(attempt: PaymentAttempt) -> dict[str, Any]:
@@ -68,6 +73,7 @@ def ref_of(attempt: PaymentAttempt) -> AttemptRef:
         amount=Money(attempt.amount, attempt.currency),
         reference=attempt.reference,
         transaction_id=attempt.transaction_id,
+        status=attempt.status,
     )
 
 
@@ -124,7 +130,7 @@ async def transition(
     elif target is PaymentStatus.AUTHORIZED:
         await order_link.authorized(uow, attempt)
     elif target in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
-        order_link.ended(uow, attempt)
+        await order_link.ended(uow, attempt)
     return attempt
 
 
@@ -142,12 +148,17 @@ async def move(
     return moved
 
 
-def _check_url(value: str | None, field: str) -> str | None:
+async def _check_return_url(uow: UnitOfWork, value: str | None, *, allow_local: bool) -> str | None:
+    """The return URL must be on one of the store's storefront origins (no open redirect through our
+    callback route); a store with none configured accepts no return URL."""
     if value is None:
         return None
-    if not value.startswith(("https://", "http://")) or len(value) > MAX_URL:
+    store = await current_store(uow)
+    if not origins.allowed(value, list(store.storefront_origins or []), allow_local=allow_local):
         raise DomainError(
-            PaymentErrorCode.INVALID, "must be an http(s) URL of at most 2000 characters", field=field
+            PaymentErrorCode.INVALID,
+            "must be an https URL on one of the store's storefront origins (shopUpdate storefrontOrigins)",
+            field="returnUrl",
         )
     return value
 
@@ -159,9 +170,12 @@ async def start_payment(uow: UnitOfWork, data: StartInput, *, providers: Provide
     reference and redirect after. A provider failure fails the attempt (`payment.failed`) and is raised."""
     if data.amount is not None and data.amount.amount <= 0:
         raise DomainError(PaymentErrorCode.INVALID, "the amount must be positive", field="amount")
-    return_url = _check_url(data.return_url, "returnUrl")
+    token = data.proof.access_token if data.proof is not None else None
+    if token is not None and (len(token) > MAX_TOKEN or "\x00" in token):
+        raise DomainError(PaymentErrorCode.INVALID, "not an order access token", field="orderAccessToken")
+    return_url = await _check_return_url(uow, data.return_url, allow_local=data.local_origins)
     adapter = providers.get(data.provider, await account_of(uow, data.provider))
-    order, amount = await order_link.payable_order(uow, data.order_id, data.amount)
+    order, amount = await order_link.payable_order(uow, data.order_id, data.amount, proof=data.proof)
     attempt = PaymentAttempt(
         id=uuid.uuid4(),
         order_id=order.id,

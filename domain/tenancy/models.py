@@ -50,6 +50,8 @@ class Store(Timestamped, Base):
     default_locale: Mapped[str] = mapped_column(String(16))
     locales: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Dhaka")
+    # Origins (scheme://host[:port]) of the store's storefronts: where a payment may send the shopper back.
+    storefront_origins: Mapped[list[str]] = mapped_column(ARRAY(String(300)), default=list)
     status: Mapped[StoreStatus] = mapped_column(
         _enum(StoreStatus, "store_status"), default=StoreStatus.ACTIVE
     )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from domain.errors import DomainError
 from domain.tenancy.errors import StoreErrorCode
 from domain.tenancy.models import Store
+from domain.tenancy.origins import MAX_ORIGINS, OriginError, normalize_origin
 from domain.text import Text
 from domain.uow import UnitOfWork
 
@@ -25,6 +26,8 @@ class StoreSettingsInput(BaseModel):
     default_locale: str | None = None
     locales: list[str] | None = Field(default=None, min_length=1, max_length=20)
     timezone: str | None = None
+    # Where payments may send shoppers back (domain/tenancy/origins.py); [] clears them.
+    storefront_origins: list[str] | None = Field(default=None, max_length=MAX_ORIGINS)
 
 
 async def current_store(uow: UnitOfWork) -> Store:
@@ -34,8 +37,29 @@ async def current_store(uow: UnitOfWork) -> Store:
     return store
 
 
-async def update_store_settings(uow: UnitOfWork, data: StoreSettingsInput) -> Store:
+def _origins(values: list[str], *, allow_local: bool) -> list[str]:
+    origins = []
+    for i, value in enumerate(values):
+        try:
+            origins.append(normalize_origin(value, allow_local=allow_local))
+        except OriginError as exc:
+            raise DomainError(
+                StoreErrorCode.INVALID, f"{value[:100]!r} {exc}", field=f"storefrontOrigins.{i}"
+            ) from None
+    return list(dict.fromkeys(origins))
+
+
+async def update_store_settings(
+    uow: UnitOfWork, data: StoreSettingsInput, *, allow_local_origins: bool = False
+) -> Store:
+    """Change the store's settings; `allow_local_origins` admits http://localhost and http://127.0.0.1
+    storefront origins (development and test deployments)."""
     store = await current_store(uow)
+    origins = (
+        None
+        if data.storefront_origins is None
+        else _origins(data.storefront_origins, allow_local=allow_local_origins)
+    )
     currencies = data.currencies if data.currencies is not None else store.currencies
     default_currency = data.default_currency or store.default_currency
     locales = data.locales if data.locales is not None else store.locales
@@ -64,6 +88,8 @@ async def update_store_settings(uow: UnitOfWork, data: StoreSettingsInput) -> St
         store.timezone = data.timezone
     if data.name is not None:
         store.name = data.name.strip()
+    if origins is not None:
+        store.storefront_origins = origins
     store.currencies, store.default_currency = list(dict.fromkeys(currencies)), default_currency
     store.locales, store.default_locale = list(dict.fromkeys(locales)), default_locale
     await uow.session.flush()

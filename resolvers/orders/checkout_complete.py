@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from domain.errors import DomainError
 from domain.idempotency.errors import HTTP_STATUS, IdempotencyErrorCode
+from domain.orders.access import issue_access_token, token_of
 from domain.orders.cart_checkout import cart_checkout_request, cart_draft
 from domain.orders.checkout import complete_checkout
 from domain.orders.errors import CheckoutErrorCode
@@ -24,6 +25,8 @@ from resolvers.errors import Outcome, translate
 class CheckoutAnswer:
     order: Order
     replayed: bool
+    # The order's access token (a guest's proof for paymentStart); also on a replay of the same key.
+    access_token: str | None = None
 
 
 @translate
@@ -55,11 +58,12 @@ async def _checkout_complete(
         note=note,
     )
     build = cart_draft(cart_token=cart_token, customer_id=customer_id, note=note, cache=ctx.promotion_cache)
-    result = await complete_checkout(ctx.uow, request, build, follow_ups=CHECKOUT_FOLLOW_UPS)
+    follow_ups = (*CHECKOUT_FOLLOW_UPS, issue_access_token(ctx.customer_secret))
+    result = await complete_checkout(ctx.uow, request, build, follow_ups=follow_ups)
     order = await ctx.loaders.order_by_id.load(result.order_id)
     if order is None:  # placed in this store a moment ago: only a bug could lose it
         raise RuntimeError(f"order {result.order_id} vanished")
-    return CheckoutAnswer(order, result.replayed)
+    return CheckoutAnswer(order, result.replayed, token_of(ctx.customer_secret, order))
 
 
 async def checkout_complete(

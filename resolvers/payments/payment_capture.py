@@ -2,22 +2,23 @@ from __future__ import annotations
 
 import uuid
 
+from domain.payments.authorizations import capture_payment
 from domain.payments.models import PaymentAttempt
-from domain.payments.services import capture_manually, require_attempt
+from domain.payments.services import require_attempt
 from resolvers.context import Context
 from resolvers.errors import translate
 from resolvers.ids import require_id
-from resolvers.payments.idempotent import run_once
+from resolvers.payments.idempotent import providers_of, run_once
 
 
 @translate
 async def payment_capture(ctx: Context, *, payment_id: str, idempotency_key: str | None) -> PaymentAttempt:
+    """Cash received for a pending COD payment, or the capture of an authorized one at its provider."""
     attempt_id = require_id(payment_id, "PaymentAttempt", field="paymentId")
 
     async def run(key: str) -> uuid.UUID:
         async with ctx.uow() as uow:
-            attempt = await capture_manually(uow, attempt_id)
-            await uow.commit()
+            attempt = await capture_payment(uow, attempt_id, providers=providers_of(ctx))
         return attempt.id
 
     done = await run_once(ctx, idempotency_key, "paymentCapture", {"payment": str(attempt_id)}, run)

@@ -12,6 +12,6 @@ from resolvers.errors import translate
 async def shop_update(ctx: Context, *, changes: dict[str, Any]) -> Store:
     data = StoreSettingsInput.model_validate(changes)
     async with ctx.uow() as uow:
-        store = await update_store_settings(uow, data)
+        store = await update_store_settings(uow, data, allow_local_origins=ctx.local_origins)
         await uow.commit()
     return store

@@ -43,6 +43,11 @@ class CheckoutCompletePayload:
     replayed: bool = strawberry.field(
         description="True when this is the stored answer to an earlier request with the same key."
     )
+    order_access_token: str | None = strawberry.field(
+        description="The order's secret access token: keep it with the order on the shopper's device and "
+        "send it as paymentStart's orderAccessToken (a guest has no other proof the order is theirs). "
+        "Only its hash is stored; a replay of the same idempotency key answers it again."
+    )
     errors: list[CheckoutError] = strawberry.field(description="Why no order was placed, if so.")
 
 
@@ -69,5 +74,6 @@ class CheckoutMutation:
         return CheckoutCompletePayload(
             order=OrderNode.from_model(out.result.order) if out.result else None,
             replayed=out.result.replayed if out.result else False,
+            order_access_token=out.result.access_token if out.result else None,
             errors=convert(out.errors, CheckoutErrorCode, CheckoutError),
         )

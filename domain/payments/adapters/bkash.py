@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -20,6 +21,9 @@ from domain.payments.ports import (
     Confirmation,
     ProviderError,
     RefundDone,
+    RefundLookup,
+    RefundRef,
+    RefundState,
     Started,
     StartRequest,
     declined,
@@ -42,11 +46,17 @@ class BkashConfig:
     app_secret: str
     username: str
     password: str
+    # "sale" takes the money at execute; "authorization" holds it until staff capture or void it.
+    intent: str = "sale"
 
     @classmethod
     def of(cls, config: Mapping[str, Any]) -> BkashConfig:
+        intent = str(config.get("intent") or "sale")
+        if intent not in ("sale", "authorization"):
+            raise KeyError(f"intent (sale or authorization, not {intent!r})")
         return cls(
-            **{k: str(config[k]) for k in ("base_url", "app_key", "app_secret", "username", "password")}
+            **{k: str(config[k]) for k in ("base_url", "app_key", "app_secret", "username", "password")},
+            intent=intent,
         )
 
 
@@ -162,7 +172,7 @@ class BkashProvider:
                 "callbackURL": request.callback_url,
                 "amount": amount_text(request.amount),
                 "currency": request.amount.currency,
-                "intent": "sale",
+                "intent": self.config.intent,
                 "merchantInvoiceNumber": request.invoice,
             },
         )
@@ -182,7 +192,9 @@ class BkashProvider:
             raise rejected(f"unknown bKash callback status {outcome!r}")
         failure: tuple[str | None, str] | None = None
         unknown = False
-        if outcome == "success":
+        # Execute only a payment still open here: one settled already (by another callback or the
+        # re-query sweep, perhaps expired) must not be executed now; the query tells what bKash has.
+        if outcome == "success" and attempt.status is PaymentStatus.PENDING:
             try:
                 executed = await self._call("execute", {"paymentID": payment_id})
                 code = _code(executed)
@@ -195,9 +207,8 @@ class BkashProvider:
                 unknown = True
         return await self._query(attempt, outcome, failure, unknown)
 
-    async def _query(
-        self, attempt: AttemptRef, outcome: str, failure: tuple[str | None, str] | None, unknown: bool
-    ) -> Confirmation:
+    async def _status(self, attempt: AttemptRef) -> tuple[str, str | None, Confirmation | None]:
+        """bKash's transactionStatus and trxID, and the confirmation when it took the money."""
         body = await self._call("payment/status", {"paymentID": attempt.reference})
         if _code(body) != SUCCESS:
             raise declined(f"bKash query: {_message(body)}", _code(body))
@@ -206,14 +217,37 @@ class BkashProvider:
             raise rejected("bKash reports this payment for another invoice")
         state = str(body.get("transactionStatus", ""))
         trx = str(body["trxID"]) if body.get("trxID") else None
-        if state in {"Completed", "Authorized"}:
-            try:
-                currency = str(body.get("currency", ""))
-                paid = Money(to_minor(str(body.get("amount", "")), currency), currency)
-            except ValueError:
-                raise rejected(f"bKash reports an unreadable amount {body.get('amount')!r}") from None
-            status = PaymentStatus.CAPTURED if state == "Completed" else PaymentStatus.AUTHORIZED
-            return Confirmation(status, paid, attempt.reference, trx)
+        if state not in {"Completed", "Authorized"}:
+            return state, trx, None
+        try:
+            currency = str(body.get("currency", ""))
+            paid = Money(to_minor(str(body.get("amount", "")), currency), currency)
+        except ValueError:
+            raise rejected(f"bKash reports an unreadable amount {body.get('amount')!r}") from None
+        status = PaymentStatus.CAPTURED if state == "Completed" else PaymentStatus.AUTHORIZED
+        return state, trx, Confirmation(status, paid, attempt.reference, trx)
+
+    async def query(self, attempt: AttemptRef) -> Confirmation | None:
+        """The payment's state by query alone (never execute: only a success callback says the shopper
+        approved it). Initiated is still pending; without a paymentID nothing can be asked."""
+        if not attempt.reference:
+            return Confirmation(PaymentStatus.PENDING, None, None)
+        state, trx, confirmed = await self._status(attempt)
+        if confirmed is not None:
+            return confirmed
+        if state in ("", "Initiated", "Pending"):
+            return Confirmation(PaymentStatus.PENDING, None, attempt.reference, trx)
+        target = PaymentStatus.CANCELLED if state in ("Cancelled", "Expired") else PaymentStatus.FAILED
+        return Confirmation(
+            target, None, attempt.reference, trx, failure_code=state, message=f"bKash says {state}"
+        )
+
+    async def _query(
+        self, attempt: AttemptRef, outcome: str, failure: tuple[str | None, str] | None, unknown: bool
+    ) -> Confirmation:
+        state, trx, confirmed = await self._status(attempt)
+        if confirmed is not None:
+            return confirmed
         if unknown:
             # Execute got no answer and the payment is not completed yet: it may still be; try again later.
             raise unavailable("bKash execute got no answer and the payment is not completed")
@@ -237,3 +271,94 @@ class BkashProvider:
         if _code(body) not in (SUCCESS, None) or body.get("transactionStatus") != "Completed":
             raise declined(f"bKash refund: {_message(body)}", _code(body))
         return RefundDone(provider_refund_id=str(body.get("refundTrxID") or "") or None)
+
+    async def refund_status(self, attempt: AttemptRef, refund: RefundRef) -> RefundLookup:
+        """The refund call with only {paymentID, trxID} answers the payment's refunds (one record, or a
+        list under `refundTransactions`). Ours is the one carrying our sku, else a completed one of our
+        amount that no other refund of ours already settled; none at all in a successful answer means
+        bKash never made it. Anything else is UNKNOWN: nothing may be sent again."""
+        body = await self._call(
+            "payment/refund", {"paymentID": attempt.reference, "trxID": attempt.transaction_id}
+        )
+        code = _code(body)
+        if code not in (SUCCESS, None):
+            return RefundLookup(RefundState.UNKNOWN, message=f"bKash refund status: {_message(body)}")
+        listed = body.get("refundTransactions")
+        if isinstance(listed, list):
+            records = [r for r in listed if isinstance(r, dict)]
+        else:
+            records = [body] if _refund_id(body) else []
+        amount = amount_text(refund.amount)
+        unmatched = []
+        for record in records:
+            rid = _refund_id(record)
+            if rid is None or rid in refund.settled_ids:
+                continue
+            if str(record.get("sku") or "") == refund.id.hex:
+                return _lookup(record, rid)
+            unmatched.append((record, rid))
+        for record, rid in unmatched:
+            if _same_amount(record, amount):
+                return _lookup(record, rid)
+        if unmatched:
+            return RefundLookup(RefundState.UNKNOWN, message="bKash lists a refund that is not ours")
+        return RefundLookup(RefundState.NOT_FOUND)
+
+    async def capture(self, attempt: AttemptRef) -> Confirmation:
+        """Capture an authorization; bKash's query afterwards says what happened (also when the capture
+        got no answer, or was already made by an earlier try)."""
+        return await self._settle(attempt, "capture", PaymentStatus.CAPTURED)
+
+    async def void(self, attempt: AttemptRef) -> Confirmation:
+        return await self._settle(attempt, "void", PaymentStatus.CANCELLED)
+
+    async def _settle(self, attempt: AttemptRef, action: str, target: PaymentStatus) -> Confirmation:
+        if not attempt.reference:
+            raise declined(f"bKash {action}: the payment has no paymentID")
+        try:
+            body = await self._call(f"payment/confirm/{action}", {"paymentID": attempt.reference})
+            code = _code(body)
+            if code != SUCCESS and code not in ALREADY_EXECUTED and code != "2056":
+                raise declined(f"bKash {action}: {_message(body)}", code)
+        except ProviderError as exc:
+            if exc.code != "PROVIDER_UNAVAILABLE":
+                raise
+            # No answer: the query below tells whether it happened (and raises if bKash is still away).
+        state, trx, confirmed = await self._status(attempt)
+        if target is PaymentStatus.CAPTURED:
+            if confirmed is not None and confirmed.status is PaymentStatus.CAPTURED:
+                return confirmed
+        elif state in ("Cancelled", "Voided", "Void"):
+            return Confirmation(
+                PaymentStatus.CANCELLED,
+                None,
+                attempt.reference,
+                trx,
+                failure_code="VOIDED",
+                message="the authorization was voided",
+            )
+        if state in ("", "Authorized"):
+            raise unavailable(f"bKash {action}: the payment is still authorized")
+        raise declined(f"bKash {action}: the payment is {state}", state)
+
+
+def _refund_id(record: Mapping[str, Any]) -> str | None:
+    rid = record.get("refundTrxID") or record.get("refundTrxId")
+    return str(rid) if rid else None
+
+
+def _same_amount(record: Mapping[str, Any], amount: str) -> bool:
+    raw = record.get("amount") or record.get("refundAmount")
+    try:
+        return Decimal(str(raw)) == Decimal(amount)
+    except ArithmeticError:
+        return False
+
+
+def _lookup(record: Mapping[str, Any], rid: str) -> RefundLookup:
+    status = str(record.get("transactionStatus") or "Completed")
+    if status == "Completed":
+        return RefundLookup(RefundState.DONE, rid)
+    if status in ("Failed", "Cancelled", "Declined"):
+        return RefundLookup(RefundState.FAILED, rid, f"bKash says the refund is {status}")
+    return RefundLookup(RefundState.PROCESSING, rid)

@@ -23,9 +23,13 @@ from domain.payments.ports import (
     AttemptRef,
     Confirmation,
     RefundDone,
+    RefundLookup,
+    RefundRef,
+    RefundState,
     Started,
     StartRequest,
     declined,
+    not_supported,
     rejected,
 )
 from domain.payments.transport import json_of, send
@@ -136,3 +140,18 @@ class CardProvider:
         if status not in (200, 201) or body.get("status") != "succeeded":
             raise declined(f"card refund: {body.get('message') or status}", str(body.get("error") or status))
         return RefundDone(provider_refund_id=str(body.get("refund_id") or "") or None)
+
+    async def refund_status(self, attempt: AttemptRef, refund: RefundRef) -> RefundLookup:
+        """The gateway answers a repeated refund_reference with the first refund: sending it again is
+        the lookup, and cannot refund twice."""
+        done = await self.refund(attempt, refund.amount, refund.id, refund.reason)
+        return RefundLookup(RefundState.DONE, done.provider_refund_id)
+
+    async def query(self, attempt: AttemptRef) -> Confirmation | None:
+        return None  # no lookup API: only the signed return settles a card payment
+
+    async def capture(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("The card gateway has no capture of an authorization")
+
+    async def void(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("The card gateway has no void of an authorization")

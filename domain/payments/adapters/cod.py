@@ -7,7 +7,18 @@ import uuid
 from collections.abc import Mapping
 
 from domain.money import Money
-from domain.payments.ports import AttemptRef, Confirmation, RefundDone, Started, StartRequest, rejected
+from domain.payments.ports import (
+    AttemptRef,
+    Confirmation,
+    RefundDone,
+    RefundLookup,
+    RefundRef,
+    RefundState,
+    Started,
+    StartRequest,
+    not_supported,
+    rejected,
+)
 
 
 class CodProvider:
@@ -26,3 +37,15 @@ class CodProvider:
         self, attempt: AttemptRef, amount: Money, refund_id: uuid.UUID, reason: str
     ) -> RefundDone:
         return RefundDone(provider_refund_id=None)
+
+    async def refund_status(self, attempt: AttemptRef, refund: RefundRef) -> RefundLookup:
+        return RefundLookup(RefundState.NOT_FOUND)  # cash is paid back by hand: recording it is the refund
+
+    async def query(self, attempt: AttemptRef) -> Confirmation | None:
+        return None  # the courier's collection report captures cash on delivery
+
+    async def capture(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("Cash on delivery has no capture of an authorization")
+
+    async def void(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("Cash on delivery has no void of an authorization")

@@ -25,9 +25,13 @@ from domain.payments.ports import (
     AttemptRef,
     Confirmation,
     RefundDone,
+    RefundLookup,
+    RefundRef,
+    RefundState,
     Started,
     StartRequest,
     declined,
+    not_supported,
     rejected,
     unavailable,
 )
@@ -169,6 +173,15 @@ class NagadProvider:
         ref = params.get("payment_ref_id", "")
         if not attempt.reference or ref != attempt.reference or params.get("order_id") != attempt.invoice:
             raise rejected("the callback names another Nagad payment")
+        return await self._verify(attempt, ref)
+
+    async def query(self, attempt: AttemptRef) -> Confirmation | None:
+        """The same verification a callback gets; without a payment reference nothing can be asked."""
+        if not attempt.reference:
+            return Confirmation(PaymentStatus.PENDING, None, None)
+        return await self._verify(attempt, attempt.reference)
+
+    async def _verify(self, attempt: AttemptRef, ref: str) -> Confirmation:
         response = await send(
             self.client, "GET", f"{self.config.base_url}/verify/payment/{ref}", headers=self._headers()
         )
@@ -201,3 +214,12 @@ class NagadProvider:
         self, attempt: AttemptRef, amount: Money, refund_id: uuid.UUID, reason: str
     ) -> RefundDone:
         raise declined("Nagad refunds are made in Nagad's merchant portal")
+
+    async def refund_status(self, attempt: AttemptRef, refund: RefundRef) -> RefundLookup:
+        return RefundLookup(RefundState.UNKNOWN, message="Nagad refunds are made in Nagad's merchant portal")
+
+    async def capture(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("Nagad has no capture of an authorization")
+
+    async def void(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("Nagad has no void of an authorization")

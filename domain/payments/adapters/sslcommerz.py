@@ -19,9 +19,13 @@ from domain.payments.ports import (
     AttemptRef,
     Confirmation,
     RefundDone,
+    RefundLookup,
+    RefundRef,
+    RefundState,
     Started,
     StartRequest,
     declined,
+    not_supported,
     rejected,
 )
 from domain.payments.transport import json_of, send
@@ -30,7 +34,14 @@ from domain.payments.transport import json_of, send
 TRAN_ID_LENGTH = 30
 SESSION_PATH = "/gwprocess/v4/api.php"
 VALIDATION_PATH = "/validator/api/validationserverAPI.php"
+# Refunds, refund status (by refund_ref_id) and the transaction query (by tran_id) share this path.
 REFUND_PATH = "/validator/api/merchantTransIDvalidationAPI.php"
+PAID = ("VALID", "VALIDATED")
+ENDED = {
+    "FAILED": PaymentStatus.FAILED,
+    "CANCELLED": PaymentStatus.CANCELLED,
+    "EXPIRED": PaymentStatus.CANCELLED,
+}
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,73 @@ class SslCommerzProvider:
             },
         )
         body = json_of(response)
-        if body.get("APIConnect") != "DONE" or body.get("status") not in ("success", "processing"):
-            raise declined(f"SSLCommerz refund: {body.get('errorReason') or body.get('status') or 'refused'}")
-        return RefundDone(provider_refund_id=str(body.get("refund_ref_id") or "") or None)
+        status = body.get("status")
+        if body.get("APIConnect") != "DONE" or status not in ("success", "processing"):
+            raise declined(f"SSLCommerz refund: {body.get('errorReason') or status or 'refused'}")
+        ref = str(body.get("refund_ref_id") or "") or None
+        # "processing": SSLCommerz has it but has not refunded yet; the status lookup settles it later.
+        return RefundDone(provider_refund_id=ref, settled=status == "success")
+
+    async def refund_status(self, attempt: AttemptRef, refund: RefundRef) -> RefundLookup:
+        """By refund_ref_id, which only an answer to the refund call gives: after a timeout there is
+        none, and SSLCommerz documents no lookup by our refund_trans_id, so the outcome stays UNKNOWN
+        (staff check the merchant panel) rather than risk a second refund."""
+        if not refund.provider_refund_id:
+            return RefundLookup(
+                RefundState.UNKNOWN, message="SSLCommerz gave no refund_ref_id to look the refund up by"
+            )
+        response = await send(
+            self.client,
+            "GET",
+            f"{self.config.base_url}{REFUND_PATH}",
+            params={**self._credentials(), "refund_ref_id": refund.provider_refund_id, "format": "json"},
+        )
+        body = json_of(response)
+        status = str(body.get("status") or "")
+        ref = refund.provider_refund_id
+        if body.get("APIConnect") != "DONE":
+            return RefundLookup(
+                RefundState.UNKNOWN, ref, f"SSLCommerz refund status: {body.get('APIConnect')}"
+            )
+        if status in ("refunded", "success"):
+            return RefundLookup(RefundState.DONE, ref)
+        if status in ("processing", "initiated"):
+            return RefundLookup(RefundState.PROCESSING, ref)
+        if status in ("cancelled", "failed"):
+            return RefundLookup(RefundState.FAILED, ref, str(body.get("errorReason") or status))
+        return RefundLookup(RefundState.UNKNOWN, ref, f"SSLCommerz refund status {status!r}")
+
+    async def query(self, attempt: AttemptRef) -> Confirmation | None:
+        """The transaction query by tran_id; a paid session is then confirmed by the validation API
+        (its val_id), exactly as a callback is."""
+        tran_id = attempt.reference or attempt.id.hex[:TRAN_ID_LENGTH]
+        response = await send(
+            self.client,
+            "GET",
+            f"{self.config.base_url}{REFUND_PATH}",
+            params={**self._credentials(), "tran_id": tran_id, "format": "json"},
+        )
+        body = json_of(response)
+        if body.get("APIConnect") != "DONE":
+            raise declined(f"SSLCommerz transaction query: {body.get('APIConnect') or 'refused'}")
+        elements = [
+            e for e in body.get("element") or [] if isinstance(e, dict) and e.get("tran_id") == tran_id
+        ]
+        ref = AttemptRef(attempt.id, attempt.amount, tran_id, attempt.transaction_id)
+        for element in elements:
+            if element.get("status") in PAID and element.get("val_id"):
+                return await self._validate(ref, str(element["val_id"]))
+        ended = [ENDED[str(e.get("status"))] for e in elements if str(e.get("status")) in ENDED]
+        if elements and len(ended) == len(elements):
+            target = PaymentStatus.CANCELLED if PaymentStatus.CANCELLED in ended else PaymentStatus.FAILED
+            status = str(elements[-1].get("status"))
+            return Confirmation(
+                target, None, tran_id, failure_code=status, message=f"SSLCommerz says {status}"
+            )
+        return Confirmation(PaymentStatus.PENDING, None, tran_id)
+
+    async def capture(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("SSLCommerz has no capture of an authorization")
+
+    async def void(self, attempt: AttemptRef) -> Confirmation:
+        raise not_supported("SSLCommerz has no void of an authorization")

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.payments.callbacks import handle_callback
 from domain.payments.models import PaymentAttempt, Provider
 from domain.payments.providers import Providers
+from gateway.settings import Settings
 from resolvers.ids import encode_global_id
 from tests.fixtures.catalog import persisted
 from tests.fixtures.database import count, fetch, outbox, statements
 from tests.fixtures.fake_bkash import FakeBkash
-from tests.fixtures.payments import configure, make_order
+from tests.fixtures.payments import allow_origins, configure, make_order, order_access
 from tests.fixtures.tenancy import MakeStore, StoreFixture, gql
 
 REFUND = """
@@ -40,17 +41,27 @@ query Payments($order: ID!) {
 
 
 async def _bkash_paid(
-    store: StoreFixture, fake: FakeBkash, client: httpx.AsyncClient, providers: Providers
+    store: StoreFixture,
+    fake: FakeBkash,
+    client: httpx.AsyncClient,
+    providers: Providers,
+    settings: Settings,
 ) -> tuple[str, str]:
     """Order global id and PaymentAttempt global id of an order paid by bKash, started by the storefront."""
     await configure(store, Provider.BKASH, fake.account())
+    await allow_origins(store, "https://shop.example.com")
     order_id = await make_order(store, 120_000, payment_method="bkash")
     order_gid = encode_global_id("Order", order_id)
     data = await persisted(
         client,
         store.storefront,
         "PaymentStart",
-        {"orderId": order_gid, "provider": "BKASH", "returnUrl": "https://shop.example.com/done"},
+        {
+            "orderId": order_gid,
+            "provider": "BKASH",
+            "returnUrl": "https://shop.example.com/done",
+            "orderAccessToken": await order_access(store, order_id, settings),
+        },
     )
     payload = data["paymentStart"]
     assert payload["errors"] == []
@@ -81,9 +92,10 @@ async def test_storefront_start_then_admin_refunds_with_a_key(
     client: httpx.AsyncClient,
     providers: Providers,
     owner_engine: AsyncEngine,
+    settings: Settings,
 ) -> None:
     store = await make_store("api")
-    order_gid, payment_gid = await _bkash_paid(store, fake_bkash, client, providers)
+    order_gid, payment_gid = await _bkash_paid(store, fake_bkash, client, providers, settings)
     first = await gql(
         client, store.admin, REFUND, {"id": payment_gid, "amount": 20_000}, headers={"idempotency-key": "k-1"}
     )
@@ -130,7 +142,7 @@ async def test_storefront_start_then_admin_refunds_with_a_key(
 
 
 async def test_admin_records_cod_cash_once(
-    make_store: MakeStore, client: httpx.AsyncClient, owner_engine: AsyncEngine
+    make_store: MakeStore, client: httpx.AsyncClient, owner_engine: AsyncEngine, settings: Settings
 ) -> None:
     store = await make_store("api")
     order_id = await make_order(store, 30_000, payment_method="cod")
@@ -138,7 +150,11 @@ async def test_admin_records_cod_cash_once(
         client,
         store.storefront,
         "PaymentStart",
-        {"orderId": encode_global_id("Order", order_id), "provider": "COD"},
+        {
+            "orderId": encode_global_id("Order", order_id),
+            "provider": "COD",
+            "orderAccessToken": await order_access(store, order_id, settings),
+        },
     )
     payment = started["paymentStart"]["payment"]
     assert payment["redirectUrl"] is None
@@ -179,16 +195,17 @@ async def test_bad_input_and_permissions(
 
 
 async def test_order_payments_reads_in_a_fixed_number_of_statements(
-    make_store: MakeStore, client: httpx.AsyncClient, app: Any
+    make_store: MakeStore, client: httpx.AsyncClient, app: Any, settings: Settings
 ) -> None:
     store = await make_store("api")
     order_id = await make_order(store, 30_000, payment_method="cod")
+    token = await order_access(store, order_id, settings)
     for _ in range(3):
         await persisted(
             client,
             store.storefront,
             "PaymentStart",
-            {"orderId": encode_global_id("Order", order_id), "provider": "COD"},
+            {"orderId": encode_global_id("Order", order_id), "provider": "COD", "orderAccessToken": token},
         )
     state = app.state.gateway
     with statements(state.db.primary, state.db.replica) as seen:
