@@ -371,6 +371,8 @@ class GraphQLHTTP:
                 idempotency_key=request.headers.get("idempotency-key"),
                 payments=state.payments,
                 payments_public_url=state.settings.payments_public_url,
+                attempts=state.attempts,
+                client_ip=request.client.host if request.client else None,
             )
             result = execute(
                 state.schema._schema,
