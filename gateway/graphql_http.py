@@ -372,6 +372,8 @@ class GraphQLHTTP:
                 payments=state.payments,
                 payments_public_url=state.settings.payments_public_url,
                 local_origins=not state.settings.production,
+                attempts=state.attempts,
+                client_ip=request.client.host if request.client else None,
             )
             result = execute(
                 state.schema._schema,

@@ -12,7 +12,7 @@ from workers.settings import WorkerSettings
 def test_the_requery_sweep_is_a_cron_job() -> None:
     (job,) = [j for j in WorkerSettings.cron_jobs if j.coroutine is requery_pending_payments]
     assert job.minute == set(range(0, 60, 5))
-    assert job.second == {15}
+    assert job.second == {50}
 
 
 def test_the_policy_comes_from_the_settings() -> None:

@@ -1,8 +1,8 @@
 """payments hardening: order access tokens, storefront origins, refunds of unknown outcome, re-query of
 pending attempts (docs/adr/0016-payments.md)
 
-Revision ID: 0015_payments_hardening
-Revises: 0014_read_speed
+Revision ID: 0016_payments_hardening
+Revises: 0015_housekeeping
 Create Date: 2026-11-28 10:30:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from gateway.settings import get_settings
 
-revision: str = "0015_payments_hardening"
-down_revision: str | None = "0014_read_speed"
+revision: str = "0016_payments_hardening"
+down_revision: str | None = "0015_housekeeping"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
