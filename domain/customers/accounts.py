@@ -131,7 +131,11 @@ async def login(uow: UnitOfWork, identifier: str, password: str) -> SignedIn:
         raise DomainError(
             CustomerErrorCode.REQUIRED, "give your email or phone and password", field="identifier"
         )
-    customer = await uow.session.scalar(select(Customer).where(_by_identifier(identifier)).limit(1))
+    customer = (
+        None
+        if "\x00" in identifier  # no account has one, and PostgreSQL cannot compare it
+        else await uow.session.scalar(select(Customer).where(_by_identifier(identifier)).limit(1))
+    )
     stored = customer.password_hash if customer is not None else None
     if not verify_password(stored or _DUMMY_HASH, password) or customer is None or stored is None:
         raise DomainError(
@@ -156,6 +160,8 @@ async def request_reset(
 ) -> str | None:
     """Record a reset and emit its token for the notification app; None (and no event) when no customer
     has this email or phone. The mutation answers the same either way, so it reveals no accounts."""
+    if "\x00" in identifier:  # no account has one, and PostgreSQL cannot compare it
+        return None
     customer = await uow.session.scalar(select(Customer).where(_by_identifier(identifier)).limit(1))
     if customer is None:
         return None
