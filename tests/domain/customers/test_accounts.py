@@ -60,21 +60,16 @@ async def test_wrong_password_and_unknown_account_get_the_same_answer(make_store
     store = await make_store()
     await _register(store)
     answers = []
-    for identifier, password in (
-        ("rahim@example.com", "wrong pass 1"),
-        ("nobody@example.com", "x"),
-        ("rahim@example.com\x00", "x"),  # PostgreSQL cannot store or compare U+0000: no account has it
-    ):
+    attempts = (("rahim@example.com", "wrong pass 1"), ("nobody@example.com", "x"), ("rahim\x00@x", "y"))
+    for identifier, password in attempts:
         with pytest.raises(DomainError) as caught:
             async with store.uow() as uow:
                 await accounts.login(uow, identifier, password)
         answers.append((caught.value.code, caught.value.message))
-    assert (
-        answers[0]
-        == answers[1]
-        == answers[2]
-        == (CustomerErrorCode.INVALID_CREDENTIALS, "wrong email, phone or password")
-    )
+    assert answers == [(CustomerErrorCode.INVALID_CREDENTIALS, "wrong email, phone or password")] * 3
+    # An identifier PostgreSQL cannot compare (U+0000) names nobody: no reset, no error.
+    async with store.uow() as uow:
+        assert await accounts.request_reset(uow, "rahim@example.com\x00", secret=b"s") is None
 
 
 async def test_a_known_contact_cannot_be_registered_over_and_weak_input_is_refused(
@@ -107,7 +102,6 @@ async def test_a_reset_token_works_once_ends_other_sessions_and_claims_a_guest_r
         await uow.commit()
     async with store.uow() as uow:
         assert await accounts.request_reset(uow, "nobody@example.com", secret=SECRET) is None
-        assert await accounts.request_reset(uow, "guest@example.com\x00", secret=SECRET) is None
         token = await accounts.request_reset(uow, "guest@example.com", secret=SECRET)
         await uow.commit()
     assert token is not None
