@@ -6,9 +6,10 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.fulfillment.couriers.base import CourierProvider
 from domain.promotions.limits import PromotionLimits
 
 
@@ -108,6 +109,17 @@ class Settings(BaseSettings):
     # (/payments/{provider}/{store}/{attempt}/callback and /ipn), and the timeout of every provider call.
     payments_public_url: str = "http://127.0.0.1:8000"
     payments_timeout_seconds: float = 15.0
+    # Couriers' public tracking pages shown to shoppers, as JSON: {"steadfast": "https://…/{code}"}, "{code}"
+    # standing for the shipment's tracking code. None are built in (PROVIDERS.md documents none).
+    courier_tracking_urls: dict[CourierProvider, str] = {}
+
+    @field_validator("courier_tracking_urls")
+    @classmethod
+    def _tracking_pages(cls, value: dict[CourierProvider, str]) -> dict[CourierProvider, str]:
+        for provider, template in value.items():
+            if not template.startswith(("https://", "http://")) or "{code}" not in template:
+                raise ValueError(f"{provider}: an http(s) URL with {{code}} where the tracking code goes")
+        return value
 
     def promotion_limits(self) -> PromotionLimits:
         return PromotionLimits(

@@ -66,6 +66,8 @@ class Context:
     # Payment provider adapters (one per process) and our public URL, under which providers call back.
     payments: Providers | None = None
     payments_public_url: str = ""
+    # Couriers' public tracking pages ("{code}" for the tracking code), from settings; empty: none shown.
+    courier_tracking_urls: dict[str, str] = field(default_factory=dict)
     _loaders: Loaders | None = None
     _customer: uuid.UUID | None = None
     _customer_resolved: bool = False
