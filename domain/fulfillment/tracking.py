@@ -130,7 +130,8 @@ async def _apply(uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate, e
             "raw_status": update_.raw_status,
         },
     )
-    if target is ShipmentStatus.DELIVERED and shipment.status is not ShipmentStatus.DELIVERED:
+    # Only a shipment that moved to delivered: a cancelled one stays cancelled (and its cash is flagged).
+    if values.get("status") is ShipmentStatus.DELIVERED and shipment.status is not ShipmentStatus.DELIVERED:
         uow.emit(
             events.SHIPMENT_DELIVERED,
             {"id": str(shipment.id), "order_id": str(shipment.order_id), "status": str(update_.status)},

@@ -332,3 +332,50 @@ async def test_staff_and_courier_cancelling_at_once_cancel_once(
     )
     assert after["outbox"].count("shipment.cancelled") == 1
     assert after["timeline"].count("shipment_cancelled") == 1
+
+
+async def test_a_delivery_reported_for_a_cancelled_shipment_is_flagged_not_captured(
+    client: httpx.AsyncClient,
+    make_store: MakeStore,
+    make_courier_account: MakeAccount,
+    fake_steadfast: FakeSteadfast,
+    owner_engine: AsyncEngine,
+) -> None:
+    store = await make_store("a")
+    await make_courier_account(store, CourierProvider.STEADFAST, secret=SECRET, base_url=fake_steadfast.base)
+    placed = await placed_order(store, (1,))
+    shipment = await fulfil(client, store, placed, "STEADFAST")
+    await call(
+        client,
+        store.admin,
+        CANCEL,
+        {"input": {"shipmentId": shipment["id"], "reason": "panel", "cancelledAtCourier": True}},
+    )
+    delivered = {
+        "notification_type": "delivery_status",
+        "consignment_id": int(shipment["consignmentId"]),
+        "invoice": "x",
+        "cod_amount": placed.order.total / 100,
+        "status": "delivered",
+        "delivery_charge": 60,
+        "tracking_message": "Delivered",
+        "updated_at": "2026-11-28 15:00:00",
+    }
+
+    response = await client.post(
+        f"/couriers/steadfast/webhook/{store.id}",
+        content=json.dumps(delivered).encode(),
+        headers={"content-type": "application/json", "Authorization": f"Bearer {SECRET}"},
+    )
+
+    assert response.status_code == 200
+    (row,) = await fetch(
+        owner_engine, "SELECT status, reconciliation FROM shipments WHERE order_id = :o", o=placed.order.id
+    )
+    assert (row["status"], row["reconciliation"]) == ("cancelled", "mismatch")
+    (attempt,) = await fetch(
+        owner_engine, "SELECT status FROM payment_attempts WHERE order_id = :o", o=placed.order.id
+    )
+    assert attempt["status"] == "pending"
+    types = (await state(owner_engine, store, placed.order.id))["outbox"]
+    assert types.count("shipment.cod_mismatch") == 1 and "shipment.delivered" not in types

@@ -280,3 +280,13 @@ async def test_tracking_takes_the_same_statements_for_one_line_or_many_shipments
     # token, scope, order, then lines, shipments, their lines, courier reports, timeline; a signed-in
     # customer adds their session and `me` (customer, addresses), each in its own scoped transaction
     assert counts == {"OrderLookup": [8, 8], "CustomerOrder": [13, 13]}, counts
+
+
+def test_tracking_pages_must_be_urls_with_the_code() -> None:
+    from pydantic import ValidationError
+
+    ok = Settings(courier_tracking_urls={"redx": TRACKING_PAGE})
+    assert ok.courier_tracking_urls == {CourierProvider.REDX: TRACKING_PAGE}
+    for bad in ({"redx": "https://track.example.com/"}, {"redx": "ftp://x/{code}"}, {"dhl": TRACKING_PAGE}):
+        with pytest.raises(ValidationError):
+            Settings(courier_tracking_urls=bad)
