@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from domain.db import create_database
 from domain.payments.providers import Providers
+from gateway.attempts import AttemptLimiter, AttemptRule
 from gateway.cache.principals import PrincipalCache
 from gateway.cache.response_cache import ResponseCache
 from gateway.cache.subscriber import PurgeSubscriber
@@ -25,7 +26,7 @@ from gateway.documents import DocumentPreparer, DocumentRegistry
 from gateway.gc_tuning import tune_for_serving
 from gateway.graphql_http import GraphQLHTTP
 from gateway.hit_path import HitPath, HitPathMiddleware
-from gateway.limits import CostBudget
+from gateway.limits import CostBudget, LeakyBuckets
 from gateway.logging import configure_logging
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContextMiddleware
@@ -34,7 +35,26 @@ from gateway.settings import Settings, get_settings
 from gateway.state import GatewayState
 from gateway.subscriptions.hub import EventHub
 from gateway.websocket import GraphQLWebSocket
+from resolvers.context import LOGIN_ATTEMPTS, PASSWORD_RESET_REQUESTS
 from schema import schema
+
+
+def attempt_limiter(redis: Redis, settings: Settings) -> AttemptLimiter:
+    return AttemptLimiter(
+        LeakyBuckets(redis),
+        {
+            LOGIN_ATTEMPTS: AttemptRule(
+                settings.login_attempts_per_identifier,
+                settings.login_attempts_per_ip,
+                settings.login_attempts_window_seconds,
+            ),
+            PASSWORD_RESET_REQUESTS: AttemptRule(
+                settings.password_reset_requests_per_identifier,
+                settings.password_reset_requests_per_ip,
+                settings.password_reset_requests_window_seconds,
+            ),
+        },
+    )
 
 
 def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
@@ -81,6 +101,7 @@ def build_state(settings: Settings, metrics: Metrics) -> GatewayState:
         payments=Providers(
             client=httpx.AsyncClient(timeout=settings.payments_timeout_seconds, follow_redirects=False)
         ),
+        attempts=attempt_limiter(redis, settings),
     )
 
 

@@ -372,6 +372,8 @@ class GraphQLHTTP:
                 payments=state.payments,
                 payments_public_url=state.settings.payments_public_url,
                 courier_tracking_urls={str(k): v for k, v in state.settings.courier_tracking_urls.items()},
+                attempts=state.attempts,
+                client_ip=request.client.host if request.client else None,
             )
             result = execute(
                 state.schema._schema,

@@ -145,11 +145,29 @@ local level = tonumber(state[1]) or cap
 local ts = tonumber(state[2]) or now
 level = math.min(cap, level + (now - ts) * rate / 1000)
 local ok = 0
-if level >= cost then level = level - cost; ok = 1 end
+if cost < 0 then level = math.min(cap, level - cost); ok = 1
+elseif level >= cost then level = level - cost; ok = 1 end
 redis.call('HSET', KEYS[1], 'level', tostring(level), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(cap / rate * 1000) + 1000)
 return {ok, tostring(level)}
 """
+
+
+class LeakyBuckets:
+    """Leaky buckets in Redis, one atomic script call each: a bucket holds up to `capacity` points and
+    refills at `rate` points a second; `spend` takes `cost` points when the bucket holds them (a negative
+    cost gives points back, up to the capacity). Redis errors reach the caller, who decides how to fail."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._script = redis.register_script(_BUCKET)
+
+    async def spend(self, key: str, *, capacity: float, rate: float, cost: float) -> Throttle:
+        ok, level = await self._script(keys=[key], args=[capacity, rate, int(time.time() * 1000), cost])
+        return Throttle(allowed=bool(int(ok)), available=float(level))
+
+    async def reset(self, key: str) -> None:
+        await self.redis.delete(key)
 
 
 @dataclass(frozen=True)
@@ -162,21 +180,17 @@ class CostBudget:
     """Leaky bucket per token: `capacity` points, refilled at `rate` points a second."""
 
     def __init__(self, redis: Redis, *, capacity: int, rate: int) -> None:
-        self.redis = redis
+        self.buckets = LeakyBuckets(redis)
         self.capacity = capacity
         self.rate = rate
-        self._script = redis.register_script(_BUCKET)
 
     async def spend(self, store_id: str, token_id: str, cost: int) -> Throttle:
         key = f"{{{store_id}}}:cost:{token_id}"
         try:
-            ok, level = await self._script(
-                keys=[key], args=[self.capacity, self.rate, int(time.time() * 1000), cost]
-            )
+            return await self.buckets.spend(key, capacity=self.capacity, rate=self.rate, cost=cost)
         except (RedisError, OSError) as exc:
             log.warning("cost budget unavailable, allowing request", extra={"error": str(exc)})
             return Throttle(allowed=True, available=None)
-        return Throttle(allowed=bool(int(ok)), available=float(level))
 
     def extension(self, cost: int, throttle: Throttle | None) -> dict[str, Any]:
         out: dict[str, Any] = {

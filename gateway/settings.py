@@ -102,6 +102,15 @@ class Settings(BaseSettings):
     # Principals resolved from tokens, per process; revocations purge them at once through the channel.
     principal_cache_ttl_seconds: float = 30.0
     pubsub_health_check_seconds: float = 5.0
+    # Customer login and password reset requests (gateway/attempts.py, docs/adr/0014): attempts per store
+    # and identity (email or phone) and per store and client address, each refilling over its window.
+    # The address limit counts failed logins only; shoppers behind one carrier NAT share it.
+    login_attempts_per_identifier: int = Field(5, ge=1)
+    login_attempts_per_ip: int = Field(50, ge=1)
+    login_attempts_window_seconds: int = Field(900, ge=1)
+    password_reset_requests_per_identifier: int = Field(3, ge=1)
+    password_reset_requests_per_ip: int = Field(30, ge=1)
+    password_reset_requests_window_seconds: int = Field(3600, ge=1)
     # Signs customer password reset tokens: set a long random value in production.
     customer_token_secret: str = "dev-only-customer-token-secret"
 

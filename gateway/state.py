@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from domain.db import Database
 from domain.payments.providers import Providers
+from gateway.attempts import AttemptLimiter
 from gateway.cache.principals import PrincipalCache
 from gateway.cache.response_cache import ResponseCache
 from gateway.cache.subscriber import PurgeSubscriber
@@ -35,3 +36,5 @@ class GatewayState:
     hub: EventHub
     # Payment provider adapters with their HTTP client (one per process).
     payments: Providers
+    # Customer login and password reset request throttles.
+    attempts: AttemptLimiter

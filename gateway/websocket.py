@@ -212,6 +212,9 @@ class GraphQLWebSocket(GraphQL[Context, None]):
             promotion_limits=self.state.settings.promotion_limits(),
             event_channel_prefix=self.state.settings.event_channel_prefix,
             events=self.state.hub,
+            customer_secret=self.state.settings.customer_token_secret.encode(),
+            attempts=self.state.attempts,
+            client_ip=request.client.host if request.client else None,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

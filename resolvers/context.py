@@ -29,6 +29,25 @@ class DocumentAnalyser(Protocol):
     def analyse(self, body: str) -> AnalysedDocument | list[str]: ...
 
 
+# Actions whose guesses are counted (the gateway sets a limit for each; docs/adr/0014).
+LOGIN_ATTEMPTS = "login"
+PASSWORD_RESET_REQUESTS = "password_reset"
+
+
+class AttemptGuard(Protocol):
+    """Counts attempts at guessable operations per store and identity and per store and client address
+    (the gateway keeps the counters in Redis)."""
+
+    async def take(self, action: str, store_id: uuid.UUID, identity: str, ip: str | None) -> bool:
+        """Count one attempt; False (and nothing counted) when the identity or the address is over its
+        limit."""
+        ...
+
+    async def succeeded(self, action: str, store_id: uuid.UUID, identity: str, ip: str | None) -> None:
+        """The attempt proved the caller right: the identity starts afresh and the address gets it back."""
+        ...
+
+
 @dataclass
 class Context:
     request_id: str
@@ -68,6 +87,9 @@ class Context:
     payments_public_url: str = ""
     # Couriers' public tracking pages ("{code}" for the tracking code), from settings; empty: none shown.
     courier_tracking_urls: dict[str, str] = field(default_factory=dict)
+    # Throttles customer login and password reset requests; the client's address as the server saw it.
+    attempts: AttemptGuard | None = None
+    client_ip: str | None = None
     _loaders: Loaders | None = None
     _customer: uuid.UUID | None = None
     _customer_resolved: bool = False

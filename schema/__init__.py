@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.access import AccessMutation, AccessQuery
 from schema.audit import AuditQuery
 from schema.audit_extension import AuditExtension
+from schema.cart.settings import CartSettingsMutation, CartSettingsQuery
 from schema.cart.storefront import CartMutation, CartQuery
 from schema.catalog.products_admin import CatalogProductMutation
 from schema.catalog.storefront import CatalogQuery, in_context
@@ -47,6 +48,7 @@ class Query(
     PromotionQuery,
     WebhookQuery,
     CartQuery,
+    CartSettingsQuery,
     CustomerAccountQuery,
     ShippingQuery,
     FulfillmentQuery,
@@ -74,6 +76,7 @@ class Mutation(
     EventMutation,
     WebhookMutation,
     CartMutation,
+    CartSettingsMutation,
     CustomerAccountMutation,
     ShippingMutation,
     FulfillmentMutation,

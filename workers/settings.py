@@ -16,6 +16,11 @@ from gateway.settings import get_settings
 from workers import cache_purge
 from workers.carts import sweep_abandoned_carts
 from workers.context import WorkerState, worker_state
+from workers.housekeeping import (
+    purge_idempotency_keys,
+    purge_stock_reservations,
+    release_code_reservations,
+)
 from workers.pricing import sweep_price_schedules
 from workers.relay import relay_forever
 from workers.tasks import ensure_partitions, handle_event
@@ -58,6 +63,11 @@ class WorkerSettings:
         cron(sweep_price_schedules, second={0}, run_at_startup=True),
         # Every minute: carts are reported abandoned within a minute of the store's idle time.
         cron(sweep_abandoned_carts, second={30}),
+        # Housekeeping (workers/housekeeping.py), batched per store. Code uses held by abandoned checkouts
+        # count against the code's limit until released: every minute. The rest only must not pile up.
+        cron(release_code_reservations, second={45}),
+        cron(purge_stock_reservations, minute=set(range(5, 60, 10)), second={15}),
+        cron(purge_idempotency_keys, minute={37}, second={0}),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -17,10 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.cart import events
 from domain.cart.models import Cart, CartLine, CartSettings, CartStatus
+from domain.cart.settings import cart_settings
 from domain.uow import UnitOfWork
 
-DEFAULT_ABANDON_MINUTES = 60
-DEFAULT_EXPIRE_DAYS = 30
 BATCH = 500
 
 
@@ -31,10 +30,8 @@ async def idle_stores(conn: AsyncConnection, now: datetime) -> list[uuid.UUID]:
 
 
 async def _settings(uow: UnitOfWork) -> tuple[int, int]:
-    row = await uow.session.get(CartSettings, uow.store_id)
-    if row is None:
-        return DEFAULT_ABANDON_MINUTES, DEFAULT_EXPIRE_DAYS
-    return row.abandon_after_minutes, row.expire_after_days
+    found = await cart_settings(uow)
+    return found.abandon_after_minutes, found.expire_after_days
 
 
 async def set_cart_settings(uow: UnitOfWork, *, abandon_after_minutes: int, expire_after_days: int) -> None:

@@ -79,6 +79,12 @@ def _check_password(password: str) -> None:
         )
 
 
+def login_identity(identifier: str) -> str:
+    """The account an identifier names, spelled one way (what login and reset throttles count by): a
+    mobile number in +880 form, otherwise the text trimmed and lowercased, as `_by_identifier` matches."""
+    return normalize_phone(identifier) or identifier.strip().lower()
+
+
 def _by_identifier(identifier: str) -> ColumnElement[bool]:
     """The WHERE clause finding a customer by email (any case) or phone (any common spelling)."""
     phone = normalize_phone(identifier)

@@ -15,3 +15,5 @@ class CustomerErrorCode(enum.StrEnum):
     INVALID_ADDRESS = "INVALID_ADDRESS"
     TOO_MANY_ADDRESSES = "TOO_MANY_ADDRESSES"
     SIGN_IN_REQUIRED = "SIGN_IN_REQUIRED"
+    # Too many logins or reset requests for this account or from this address: wait and try again.
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import delete, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError
 from domain.idempotency.errors import IdempotencyErrorCode
@@ -175,14 +177,29 @@ async def release(uow: UnitOfWork, claim_: Claim) -> None:
 
 
 async def purge_expired(uow: UnitOfWork, *, batch: int = 1000) -> int:
-    """Delete keys past retention (housekeeping only: claim already ignores them)."""
+    """Delete up to `batch` of this store's keys past retention; returns how many (housekeeping only:
+    claim already ignores them). Rows another transaction holds (a claim renewing an expired key) are
+    skipped, and the expiry is checked again on the row deleted, so a key renewed meanwhile survives;
+    two purges at once delete disjoint rows. The caller commits."""
     now = uow.clock()
     old = (
-        select(IdempotencyKey.scope, IdempotencyKey.key).where(IdempotencyKey.expires_at <= now).limit(batch)
+        select(IdempotencyKey.store_id, IdempotencyKey.scope, IdempotencyKey.key)
+        .where(IdempotencyKey.expires_at <= now)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
     )
     result = await uow.session.execute(
         delete(IdempotencyKey)
-        .where(tuple_(IdempotencyKey.scope, IdempotencyKey.key).in_(old))
+        .where(
+            tuple_(IdempotencyKey.store_id, IdempotencyKey.scope, IdempotencyKey.key).in_(old),
+            IdempotencyKey.expires_at <= now,
+        )
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def stores_with_expired(conn: AsyncConnection, now: datetime) -> list[uuid.UUID]:
+    """Stores holding keys past retention (a definer function: it reads every store)."""
+    rows = await conn.execute(text("SELECT * FROM stormcom_idempotency_expired_stores(:now)"), {"now": now})
+    return [r[0] for r in rows]

@@ -17,9 +17,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError, DomainErrors
 from domain.inventory.errors import InventoryErrorCode
@@ -116,6 +117,38 @@ async def release(uow: UnitOfWork, holder: str) -> None:
     await uow.session.execute(
         delete(Reservation).where(Reservation.holder == holder).execution_options(synchronize_session=False)
     )
+
+
+async def purge_expired(uow: UnitOfWork, *, now: datetime, batch: int = 1000) -> int:
+    """Delete up to `batch` of this store's reservations past their expiry; returns how many (the
+    housekeeping cron calls this until a batch comes back short).
+
+    Housekeeping only: an expired row already counts for nothing, and a reservation never moved on-hand,
+    so deleting it writes no ledger row (the ledger's `reservation_released` is units of a cancelled order
+    put back, not this) and the ledger still sums to on-hand. Rows a checkout holds are skipped and the
+    expiry is checked again on the row deleted, so a holder renewing its reservation keeps it; two purges
+    at once delete disjoint rows. The caller commits."""
+    old = (
+        select(Reservation.id)
+        .where(Reservation.expires_at <= now)
+        .order_by(Reservation.expires_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    result = await uow.session.execute(
+        delete(Reservation)
+        .where(Reservation.id.in_(old.scalar_subquery()), Reservation.expires_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def stores_with_expired(conn: AsyncConnection, now: datetime) -> list[uuid.UUID]:
+    """Stores holding reservations past their expiry (a definer function: it reads every store)."""
+    rows = await conn.execute(
+        text("SELECT * FROM stormcom_stock_reservations_expired_stores(:now)"), {"now": now}
+    )
+    return [r[0] for r in rows]
 
 
 async def commit_sale(

@@ -10,11 +10,13 @@ savepoint, leaving the caller's transaction usable."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError
 from domain.promotions.errors import PromotionErrorCode
@@ -36,6 +38,13 @@ _TAKE = text(
 )
 _GIVE_BACK = text(
     "UPDATE discount_codes SET used = used - 1 WHERE id = :id AND store_id = :store AND used > 0"
+)
+_GIVE_BACK_N = text(
+    "UPDATE discount_codes SET used = greatest(used - :n, 0) WHERE id = :id AND store_id = :store"
+)
+_GIVE_BACK_CUSTOMER_N = text(
+    "UPDATE discount_code_customer_usage SET used = greatest(used - :n, 0)"
+    " WHERE code_id = :id AND customer_id = :customer AND store_id = :store"
 )
 _TAKE_CUSTOMER = text(
     """
@@ -226,10 +235,14 @@ async def _give_back(uow: UnitOfWork, code: DiscountCode, customer_id: uuid.UUID
 
 
 async def release_expired(uow: UnitOfWork, *, now: datetime, batch: int = 500) -> int:
-    """Release reservations whose checkout never finished (a periodic job calls this). Returns how many."""
+    """Release up to `batch` reservations whose checkout never finished, giving their uses back; returns
+    how many (the housekeeping cron calls this until a batch comes back short). Rows another transaction
+    holds are skipped, so two sweeps at once release disjoint rows, and a reservation being redeemed is
+    left to its checkout. Counters move per code in code order, each code's per-customer rows first
+    (as `reserve_code` takes them), so sweeps and checkouts lock in one order. The caller commits."""
     rows = (
         await uow.session.execute(
-            select(DiscountCodeRedemption, DiscountCode)
+            select(DiscountCodeRedemption, DiscountCode.per_customer_limit)
             .join(DiscountCode, DiscountCode.id == DiscountCodeRedemption.code_id)
             .where(
                 DiscountCodeRedemption.status == RedemptionStatus.RESERVED,
@@ -240,8 +253,25 @@ async def release_expired(uow: UnitOfWork, *, now: datetime, batch: int = 500) -
             .with_for_update(of=DiscountCodeRedemption, skip_locked=True)
         )
     ).all()
-    for redemption, code in rows:
-        await _give_back(uow, code, redemption.customer_id)
+    per_code: Counter[uuid.UUID] = Counter()
+    per_customer: dict[uuid.UUID, Counter[uuid.UUID]] = {}
+    for redemption, per_customer_limit in rows:
+        per_code[redemption.code_id] += 1
+        if per_customer_limit is not None and redemption.customer_id is not None:
+            per_customer.setdefault(redemption.code_id, Counter())[redemption.customer_id] += 1
         redemption.status = RedemptionStatus.RELEASED
+    for code_id in sorted(per_code):
+        params = {"id": code_id, "store": uow.store_id}
+        for customer_id, n in sorted(per_customer.get(code_id, Counter()).items()):
+            await uow.session.execute(_GIVE_BACK_CUSTOMER_N, {**params, "customer": customer_id, "n": n})
+        await uow.session.execute(_GIVE_BACK_N, {**params, "n": per_code[code_id]})
     await uow.session.flush()
     return len(rows)
+
+
+async def stores_with_expired(conn: AsyncConnection, now: datetime) -> list[uuid.UUID]:
+    """Stores holding code reservations past their expiry (a definer function: it reads every store)."""
+    rows = await conn.execute(
+        text("SELECT * FROM stormcom_code_reservations_expired_stores(:now)"), {"now": now}
+    )
+    return [r[0] for r in rows]

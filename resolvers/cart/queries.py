@@ -1,8 +1,10 @@
-"""The storefront's cart read: by token, or the signed-in customer's active cart."""
+"""Cart reads: the storefront's cart (by token, or the signed-in customer's active cart), and the store's
+cart settings for admins."""
 
 from __future__ import annotations
 
 from domain.cart.services import find_cart
+from domain.cart.settings import CartSettingsValues, cart_settings
 from domain.cart.totals import CartTotals, compute
 from domain.errors import DomainError
 from resolvers.context import Context
@@ -17,3 +19,8 @@ async def cart(ctx: Context, token: str | None) -> CartTotals | None:
         except DomainError:
             return None
         return await compute(uow, found, cache=ctx.promotion_cache)
+
+
+async def settings(ctx: Context) -> CartSettingsValues:
+    async with ctx.read_uow() as uow:
+        return await cart_settings(uow)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from domain.errors import DomainError
-from domain.idempotency.services import Claim, Replay, claim, complete, release
+from domain.idempotency.models import IdempotencyKey
+from domain.idempotency.services import Claim, Replay, claim, complete, purge_expired, release
 from tests.fixtures.orders import ManualClock
 from tests.fixtures.tenancy import MakeStore, StoreFixture
 
@@ -84,3 +86,29 @@ async def test_bad_keys_are_refused(make_store: MakeStore) -> None:
             with pytest.raises(DomainError) as err:
                 await claim(uow, scope="t", key=key, operation="op", payload={})
             assert err.value.code == "INVALID_IDEMPOTENCY_KEY"
+
+
+async def test_purge_deletes_keys_past_retention_and_keeps_fresh_and_renewed_ones(
+    make_store: MakeStore,
+) -> None:
+    store, clock = await make_store(), ManualClock()
+    for key in ("old", "renewed"):
+        async with store.uow(clock=clock) as uow:
+            await claim(uow, scope="tok", key=key, operation="checkoutComplete", payload={})
+            await uow.commit()
+    clock.advance(hours=12)
+    async with store.uow(clock=clock) as uow:
+        await claim(uow, scope="tok", key="fresh", operation="checkoutComplete", payload={})
+        await uow.commit()
+    clock.advance(hours=12, seconds=1)
+    # a key used again after its retention is a new key, not purged
+    async with store.uow(clock=clock) as uow:
+        again = await claim(uow, scope="tok", key="renewed", operation="checkoutComplete", payload={"n": 2})
+        await uow.commit()
+    assert isinstance(again, Claim) and not again.resumed
+    async with store.uow(clock=clock) as uow:
+        assert await purge_expired(uow, batch=10) == 1
+        await uow.commit()
+    async with store.uow(clock=clock) as uow:
+        left = (await uow.session.scalars(select(IdempotencyKey.key).order_by(IdempotencyKey.key))).all()
+    assert left == ["fresh", "renewed"]

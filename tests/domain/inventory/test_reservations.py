@@ -13,7 +13,7 @@ from domain.errors import DomainError
 from domain.inventory.availability import available
 from domain.inventory.ledger import Reference
 from domain.inventory.models import InventoryPolicy
-from domain.inventory.reservations import commit_sale, release, reserve
+from domain.inventory.reservations import commit_sale, purge_expired, release, reserve
 from tests.fixtures.database import count, fetch, statements
 from tests.fixtures.orders import ManualClock, ledger_mismatches, sellable
 from tests.fixtures.tenancy import MakeStore
@@ -127,3 +127,27 @@ async def test_concurrent_sales_of_the_last_units_never_oversell(
     )
     assert [r["on_hand"] for r in rows] == [0]
     assert await ledger_mismatches(owner_engine, store.id) == []
+
+
+async def test_purging_expired_reservations_keeps_live_ones_and_the_ledger_balanced(
+    make_store: MakeStore, owner_engine: AsyncEngine
+) -> None:
+    store = await make_store()
+    item = await sellable(store, on_hand=10)
+    clock = ManualClock()
+    async with store.uow(clock=clock) as uow:
+        await reserve(uow, [(item.variant_id, 3)], holder="gone", ttl=timedelta(minutes=15))
+        await reserve(uow, [(item.variant_id, 2)], holder="live", ttl=timedelta(minutes=45))
+        await uow.commit()
+    books = "SELECT sum(delta) AS total, count(*) AS n FROM inventory_adjustments"
+    ledger = await fetch(owner_engine, books)
+    clock.advance(minutes=20)
+    async with store.uow(clock=clock) as uow:
+        assert await purge_expired(uow, now=clock()) == 1
+        await uow.commit()
+    rows = await fetch(owner_engine, "SELECT holder FROM stock_reservations")
+    assert [r["holder"] for r in rows] == ["live"]
+    assert await fetch(owner_engine, books) == ledger
+    assert await ledger_mismatches(owner_engine, store.id) == []
+    async with store.uow(clock=clock) as uow:
+        assert (await available(uow, [item.variant_id]))[item.variant_id].available == 8
