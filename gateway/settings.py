@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     password_reset_requests_per_identifier: int = Field(3, ge=1)
     password_reset_requests_per_ip: int = Field(30, ge=1)
     password_reset_requests_window_seconds: int = Field(3600, ge=1)
+    # Guest order lookups (orderLookup): per store and order number (guessing its email or phone), and
+    # failed ones per store and client address (guessing numbers), each refilling over the window.
+    order_lookups_per_number: int = Field(10, ge=1)
+    order_lookups_per_ip: int = Field(30, ge=1)
+    order_lookups_window_seconds: int = Field(900, ge=1)
     # Signs customer password reset tokens: set a long random value in production.
     customer_token_secret: str = "dev-only-customer-token-secret"
 

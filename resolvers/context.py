@@ -32,6 +32,8 @@ class DocumentAnalyser(Protocol):
 # Actions whose guesses are counted (the gateway sets a limit for each; docs/adr/0014).
 LOGIN_ATTEMPTS = "login"
 PASSWORD_RESET_REQUESTS = "password_reset"
+# Guest order lookups (orderLookup): per store and order number, and failed ones per client address.
+ORDER_LOOKUPS = "order_lookup"
 
 
 class AttemptGuard(Protocol):

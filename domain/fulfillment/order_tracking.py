@@ -111,7 +111,8 @@ async def customer_order(uow: UnitOfWork, customer_id: uuid.UUID, number: int) -
 
 async def guest_order(uow: UnitOfWork, number: int, contact: str) -> Order | None:
     """The order with this number placed with this email or phone; None when either does not match."""
-    if not 0 < number < 2**63 or len(contact) > MAX_CONTACT:
+    # U+0000 names nobody (and PostgreSQL cannot compare text holding it).
+    if not 0 < number < 2**63 or len(contact) > MAX_CONTACT or "\x00" in contact:
         return None
     if "@" in contact:
         email = normalize_email(contact)

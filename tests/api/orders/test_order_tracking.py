@@ -209,6 +209,7 @@ async def test_a_guest_finds_an_order_by_number_and_contact_only(
             (order.number, "01812345678"),  # wrong phone
             (order.number, "not a contact"),
             (order.number, ""),
+            (order.number, "guest\u0000@example.com"),
             (-1, "guest@example.com"),
             # store b's #2 was placed with this email: store a's #2 is another shopper's
             (foreign.number, "guest@example.com"),
@@ -290,3 +291,36 @@ def test_tracking_pages_must_be_urls_with_the_code() -> None:
     for bad in ({"redx": "https://track.example.com/"}, {"redx": "ftp://x/{code}"}, {"dhl": TRACKING_PAGE}):
         with pytest.raises(ValidationError):
             Settings(courier_tracking_urls=bad)
+
+
+async def test_guessing_is_throttled_per_number_and_per_address(
+    settings: Settings, make_store: MakeStore
+) -> None:
+    app: Any = create_app(
+        settings.model_copy(update={"order_lookups_per_number": 3, "order_lookups_per_ip": 5})
+    )
+    transport = httpx.ASGITransport(app=app)
+    store = await make_store("a")
+    order, _ = await order_of(store, (1,))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+
+            async def lookup(number: int, contact: str) -> dict[str, Any]:
+                res = await persisted(client, store, "OrderLookup", {"number": number, "contact": contact})
+                return dict(res.json())
+
+            first = await lookup(order.number, "buyer@example.com")  # found: the number starts afresh
+            wrong = [await lookup(order.number, f"x{i}@example.com") for i in range(3)]
+            by_number = await lookup(order.number, "buyer@example.com")  # right, but the number is spent
+            misses = [await lookup(order.number + n, "buyer@example.com") for n in (1, 2)]
+            by_address = await lookup(order.number + 3, "buyer@example.com")
+    finally:
+        await app.state.gateway.db.dispose()
+        await app.state.gateway.redis.aclose()
+        await app.state.gateway.cache.redis.aclose()
+
+    assert first["data"]["orderLookup"]["number"] == order.number
+    assert all(w["data"]["orderLookup"] is None and "errors" not in w for w in wrong + misses)
+    for refused in (by_number, by_address):
+        assert refused["data"]["orderLookup"] is None
+        assert refused["errors"][0]["extensions"]["code"] == "TOO_MANY_ATTEMPTS"
