@@ -14,6 +14,7 @@ docs/adr/0014-cart-customers-shipping.md for why neither plain fail-open nor fai
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import time
 import uuid
@@ -124,4 +125,18 @@ def _identity_key(action: str, store_id: uuid.UUID, identity: str) -> str:
 
 
 def _ip_key(action: str, store_id: uuid.UUID, ip: str) -> str:
-    return f"{{{store_id}}}:attempts:{action}:ip:{ip}"
+    return f"{{{store_id}}}:attempts:{action}:ip:{client_network(ip)}"
+
+
+def client_network(ip: str) -> str:
+    """What one client is counted as: an IPv4 address (also when IPv4-mapped), or the /64 of an IPv6 one
+    (a single subscriber is usually handed a whole /64, so counting addresses would be no limit)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

@@ -96,6 +96,13 @@ def _by_identifier(identifier: str) -> ColumnElement[bool]:
     )
 
 
+async def _find(uow: UnitOfWork, identifier: str) -> Customer | None:
+    # PostgreSQL cannot even compare text holding U+0000, and no email or phone holds it: nobody.
+    if "\x00" in identifier:
+        return None
+    return await uow.session.scalar(select(Customer).where(_by_identifier(identifier)).limit(1))
+
+
 async def register(uow: UnitOfWork, data: RegisterInput) -> SignedIn:
     """A new account, signed in. An email or phone already known to the store gets ACCOUNT_EXISTS."""
     email, phone = _contact(data.email, data.phone)
@@ -131,7 +138,7 @@ async def login(uow: UnitOfWork, identifier: str, password: str) -> SignedIn:
         raise DomainError(
             CustomerErrorCode.REQUIRED, "give your email or phone and password", field="identifier"
         )
-    customer = await uow.session.scalar(select(Customer).where(_by_identifier(identifier)).limit(1))
+    customer = await _find(uow, identifier)
     stored = customer.password_hash if customer is not None else None
     if not verify_password(stored or _DUMMY_HASH, password) or customer is None or stored is None:
         raise DomainError(
@@ -156,7 +163,7 @@ async def request_reset(
 ) -> str | None:
     """Record a reset and emit its token for the notification app; None (and no event) when no customer
     has this email or phone. The mutation answers the same either way, so it reveals no accounts."""
-    customer = await uow.session.scalar(select(Customer).where(_by_identifier(identifier)).limit(1))
+    customer = await _find(uow, identifier)
     if customer is None:
         return None
     expires_at = uow.clock() + ttl

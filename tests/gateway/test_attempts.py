@@ -7,7 +7,7 @@ import uuid
 
 from redis.asyncio import Redis
 
-from gateway.attempts import AttemptLimiter, AttemptRule
+from gateway.attempts import AttemptLimiter, AttemptRule, client_network
 from gateway.limits import LeakyBuckets
 
 RULES = {"login": AttemptRule(per_identity=2, per_ip=3, window_seconds=900)}
@@ -53,3 +53,14 @@ async def test_with_redis_down_each_process_still_limits() -> None:
         assert await limiter.take("login", store, "a@example.com", None)
     finally:
         await dead.aclose()
+
+
+async def test_an_ipv6_subscriber_is_counted_by_its_64(redis: Redis) -> None:
+    store = uuid.uuid4()
+    limiter = AttemptLimiter(LeakyBuckets(redis), RULES)
+    for n in range(3):
+        assert await limiter.take("login", store, f"user{n}@example.com", f"2001:db8:1:2::{n + 1}")
+    assert not await limiter.take("login", store, "user9@example.com", "2001:db8:1:2:ffff::9")
+    assert await limiter.take("login", store, "user9@example.com", "2001:db8:1:3::1")
+    assert client_network("::ffff:203.0.113.7") == "203.0.113.7"
+    assert client_network("testclient") == "testclient"

@@ -60,14 +60,16 @@ async def test_wrong_password_and_unknown_account_get_the_same_answer(make_store
     store = await make_store()
     await _register(store)
     answers = []
-    for identifier, password in (("rahim@example.com", "wrong pass 1"), ("nobody@example.com", "x")):
+    attempts = (("rahim@example.com", "wrong pass 1"), ("nobody@example.com", "x"), ("rahim\x00@x", "y"))
+    for identifier, password in attempts:
         with pytest.raises(DomainError) as caught:
             async with store.uow() as uow:
                 await accounts.login(uow, identifier, password)
         answers.append((caught.value.code, caught.value.message))
-    assert (
-        answers[0] == answers[1] == (CustomerErrorCode.INVALID_CREDENTIALS, "wrong email, phone or password")
-    )
+    assert answers == [(CustomerErrorCode.INVALID_CREDENTIALS, "wrong email, phone or password")] * 3
+    # An identifier PostgreSQL cannot compare (U+0000) names nobody: no reset, no error.
+    async with store.uow() as uow:
+        assert await accounts.request_reset(uow, "rahim@example.com\x00", secret=b"s") is None
 
 
 async def test_a_known_contact_cannot_be_registered_over_and_weak_input_is_refused(
