@@ -372,6 +372,7 @@ class GraphQLHTTP:
                 payments=state.payments,
                 payments_public_url=state.settings.payments_public_url,
                 local_origins=not state.settings.production,
+                courier_tracking_urls={str(k): v for k, v in state.settings.courier_tracking_urls.items()},
                 attempts=state.attempts,
                 client_ip=request.client.host if request.client else None,
             )
