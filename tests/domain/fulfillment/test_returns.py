@@ -130,7 +130,8 @@ async def test_the_whole_way_restocks_and_refunds(make_store: MakeStore, owner_e
     # The refund is the refunding staff member's on the timeline, not the system's.
     (refund_entry,) = await fetch(
         owner_engine,
-        "SELECT actor FROM order_events WHERE order_id = :o AND data ? 'refund_id' AND kind <> 'return_refunded'",
+        "SELECT actor FROM order_events"
+        " WHERE order_id = :o AND data ? 'refund_id' AND kind <> 'return_refunded'",
         o=placed.order.id,
     )
     assert refund_entry["actor"] == "staff:test"
