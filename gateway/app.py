@@ -35,7 +35,7 @@ from gateway.settings import Settings, get_settings
 from gateway.state import GatewayState
 from gateway.subscriptions.hub import EventHub
 from gateway.websocket import GraphQLWebSocket
-from resolvers.context import LOGIN_ATTEMPTS, PASSWORD_RESET_REQUESTS
+from resolvers.context import LOGIN_ATTEMPTS, ORDER_LOOKUPS, PASSWORD_RESET_REQUESTS
 from schema import schema
 
 
@@ -52,6 +52,11 @@ def attempt_limiter(redis: Redis, settings: Settings) -> AttemptLimiter:
                 settings.password_reset_requests_per_identifier,
                 settings.password_reset_requests_per_ip,
                 settings.password_reset_requests_window_seconds,
+            ),
+            ORDER_LOOKUPS: AttemptRule(
+                settings.order_lookups_per_number,
+                settings.order_lookups_per_ip,
+                settings.order_lookups_window_seconds,
             ),
         },
     )

@@ -371,6 +371,7 @@ class GraphQLHTTP:
                 idempotency_key=request.headers.get("idempotency-key"),
                 payments=state.payments,
                 payments_public_url=state.settings.payments_public_url,
+                courier_tracking_urls={str(k): v for k, v in state.settings.courier_tracking_urls.items()},
                 attempts=state.attempts,
                 client_ip=request.client.host if request.client else None,
             )

@@ -6,9 +6,10 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.fulfillment.couriers.base import CourierProvider
 from domain.promotions.limits import PromotionLimits
 
 
@@ -110,6 +111,11 @@ class Settings(BaseSettings):
     password_reset_requests_per_identifier: int = Field(3, ge=1)
     password_reset_requests_per_ip: int = Field(30, ge=1)
     password_reset_requests_window_seconds: int = Field(3600, ge=1)
+    # Guest order lookups (orderLookup): per store and order number (guessing its email or phone), and
+    # failed ones per store and client address (guessing numbers), each refilling over the window.
+    order_lookups_per_number: int = Field(10, ge=1)
+    order_lookups_per_ip: int = Field(30, ge=1)
+    order_lookups_window_seconds: int = Field(900, ge=1)
     # Signs customer password reset tokens: set a long random value in production.
     customer_token_secret: str = "dev-only-customer-token-secret"
 
@@ -117,6 +123,17 @@ class Settings(BaseSettings):
     # (/payments/{provider}/{store}/{attempt}/callback and /ipn), and the timeout of every provider call.
     payments_public_url: str = "http://127.0.0.1:8000"
     payments_timeout_seconds: float = 15.0
+    # Couriers' public tracking pages shown to shoppers, as JSON: {"steadfast": "https://…/{code}"}, "{code}"
+    # standing for the shipment's tracking code. None are built in (PROVIDERS.md documents none).
+    courier_tracking_urls: dict[CourierProvider, str] = {}
+
+    @field_validator("courier_tracking_urls")
+    @classmethod
+    def _tracking_pages(cls, value: dict[CourierProvider, str]) -> dict[CourierProvider, str]:
+        for provider, template in value.items():
+            if not template.startswith(("https://", "http://")) or "{code}" not in template:
+                raise ValueError(f"{provider}: an http(s) URL with {{code}} where the tracking code goes")
+        return value
 
     def promotion_limits(self) -> PromotionLimits:
         return PromotionLimits(

@@ -32,6 +32,8 @@ class DocumentAnalyser(Protocol):
 # Actions whose guesses are counted (the gateway sets a limit for each; docs/adr/0014).
 LOGIN_ATTEMPTS = "login"
 PASSWORD_RESET_REQUESTS = "password_reset"
+# Guest order lookups (orderLookup): per store and order number, and failed ones per client address.
+ORDER_LOOKUPS = "order_lookup"
 
 
 class AttemptGuard(Protocol):
@@ -85,6 +87,8 @@ class Context:
     # Payment provider adapters (one per process) and our public URL, under which providers call back.
     payments: Providers | None = None
     payments_public_url: str = ""
+    # Couriers' public tracking pages ("{code}" for the tracking code), from settings; empty: none shown.
+    courier_tracking_urls: dict[str, str] = field(default_factory=dict)
     # Throttles customer login and password reset requests; the client's address as the server saw it.
     attempts: AttemptGuard | None = None
     client_ip: str | None = None

@@ -21,6 +21,7 @@ from schema.events import EventMutation, Subscription
 from schema.execution import FastExecutionContext
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
 from schema.inventory import InventoryMutation
+from schema.order_tracking import OrderTrackingQuery
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.orders.checkout import CheckoutMutation
 from schema.payments import PaymentMutation, PaymentQuery
@@ -53,6 +54,7 @@ class Query(
     FulfillmentQuery,
     ReturnQuery,
     OrderQuery,
+    OrderTrackingQuery,
     PaymentQuery,
 ):
     node: relay.Node | None = relay.node(

@@ -26,6 +26,7 @@ from resolvers.customers.customer_password_reset import (
     customer_password_reset_request,
 )
 from resolvers.customers.customer_register import customer_register
+from resolvers.customers.order_tracking import my_order
 from resolvers.customers.orders import OrderWithLines, customer_orders
 from resolvers.customers.signed_in import Session
 from resolvers.errors import Outcome
@@ -33,6 +34,7 @@ from resolvers.ids import encode_global_id
 from schema.cart.types import AddressInput, Cart
 from schema.catalog.taxonomy_types import Money
 from schema.errors import CustomerError, convert
+from schema.order_tracking import TrackedOrder
 
 Info = strawberry.Info[Context, None]
 CART_TOKEN = "A guest cart to merge into the customer's cart."
@@ -142,6 +144,13 @@ class CustomerType:
     @strawberry.field(description="Their orders, newest first (at most 50).")
     async def orders(self, info: Info, first: int = 20) -> list[CustomerOrder]:
         return [CustomerOrder.build(o) for o in await customer_orders(info.context, self.customer_id, first)]
+
+    @strawberry.field(
+        description="One of their orders by its number, with shipments and tracking; null for any other."
+    )
+    async def order(self, info: Info, number: int) -> TrackedOrder | None:
+        found = await my_order(info.context, self.customer_id, number)
+        return TrackedOrder.build(found) if found else None
 
 
 @strawberry.input(description="A new account: an email or a phone (or both) and a password.")

@@ -27,6 +27,7 @@ from resolvers.fulfillment.fulfillment_create import (
     shipment_book,
     shipment_tracking_refresh,
 )
+from resolvers.fulfillment.shipment_cancel import shipment_cancel
 from resolvers.ids import encode_global_id
 from schema.catalog.taxonomy_types import Money
 from schema.errors import FulfillmentError, convert
@@ -231,7 +232,18 @@ class FulfillmentCreateInput:
     area: list[CourierAreaInput] | None = strawberry.field(default=None, description="Courier routing ids.")
 
 
-@strawberry.type(description="The result of fulfillmentCreate or shipmentBook.")
+@strawberry.input(description="A shipment to cancel before the courier picks it up.")
+class ShipmentCancelInput:
+    shipment_id: strawberry.ID = strawberry.field(description="The Shipment.")
+    reason: str = strawberry.field(description="Why (at most 500 characters); on the order's timeline.")
+    cancelled_at_courier: bool = strawberry.field(
+        default=False,
+        description="You cancelled the consignment in the courier's own panel already: record it here "
+        "without calling the courier (Pathao and Steadfast publish no cancel call).",
+    )
+
+
+@strawberry.type(description="The result of fulfillmentCreate, shipmentBook or shipmentCancel.")
 class ShipmentPayload:
     shipment: ShipmentType | None = strawberry.field(
         description="The shipment (also when the courier failed: then BOOKING_FAILED, see errors)."
@@ -314,3 +326,19 @@ class FulfillmentMutation:
     )
     async def shipment_tracking_refresh(self, info: Info, id: strawberry.ID) -> ShipmentPayload:
         return _shipment_payload(await shipment_tracking_refresh(info.context, id=str(id)))
+
+    @strawberry.mutation(
+        description="Cancel a shipment the courier has not picked up: at the courier first (RedX), or "
+        "recorded after a cancel in the courier's panel (cancelledAtCourier); its units can be shipped "
+        "again and the order moves back to partially fulfilled or confirmed.",
+        extensions=requires(WRITE),
+    )
+    async def shipment_cancel(self, info: Info, input: ShipmentCancelInput) -> ShipmentPayload:
+        values: dict[str, Any] = {
+            "shipment_id": str(input.shipment_id),
+            "reason": input.reason,
+            "cancelled_at_courier": input.cancelled_at_courier,
+        }
+        out = await shipment_cancel(info.context, values=values)
+        booked = Outcome(result=Booked(out.result, None) if out.result else None, errors=out.errors)
+        return _shipment_payload(booked)

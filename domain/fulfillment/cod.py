@@ -35,9 +35,10 @@ def collected_of(shipment: Shipment, update_: TrackingUpdate) -> Money | None:
     return None
 
 
-async def _flag(
+async def flag_mismatch(
     uow: UnitOfWork, shipment: Shipment, reason: str, actor: str, collected: Money | None
 ) -> None:
+    """Record that the cash reported is not what was due (timeline, staff notification, event)."""
     await uow.session.execute(
         update(Shipment)
         .where(Shipment.id == shipment.id)
@@ -69,7 +70,9 @@ async def reconcile(uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate
         return  # nothing to collect, or already settled: a later report changes nothing
     collected = collected_of(shipment, update_)
     if collected is None:
-        await _flag(uow, shipment, "the courier reported a delivery without a collected amount", actor, None)
+        await flag_mismatch(
+            uow, shipment, "the courier reported a delivery without a collected amount", actor, None
+        )
         return
     await uow.session.execute(
         update(Shipment)
@@ -79,7 +82,7 @@ async def reconcile(uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate
     )
     due = Money(shipment.cod_amount, shipment.currency)
     if collected != due:
-        await _flag(uow, shipment, f"collected {collected}, due {due}", actor, collected)
+        await flag_mismatch(uow, shipment, f"collected {collected}, due {due}", actor, collected)
         return
     await uow.session.execute(
         update(Shipment)
@@ -115,7 +118,7 @@ async def reconcile(uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate
     try:
         await capture_cod(uow, shipment.order_id, total)
     except DomainError as exc:
-        await _flag(
+        await flag_mismatch(
             uow, shipment, f"the collected cash could not be captured: {exc.message}", actor, collected
         )
         return

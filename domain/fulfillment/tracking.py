@@ -14,7 +14,8 @@ from sqlalchemy.dialects.postgresql import insert
 
 from domain.errors import DomainError
 from domain.fulfillment import events
-from domain.fulfillment.cod import reconcile
+from domain.fulfillment.cancellation import CANCELLABLE, CancelSource, mark_cancelled
+from domain.fulfillment.cod import collected_of, flag_mismatch, reconcile
 from domain.fulfillment.courier_accounts import require_account
 from domain.fulfillment.couriers.statuses import TrackingStatus
 from domain.fulfillment.couriers.webhooks import TrackingUpdate
@@ -84,10 +85,11 @@ async def record_update(uow: UnitOfWork, update_: TrackingUpdate, *, currency: s
         "shipment_id": str(shipment.id) if shipment else None,
         "order_id": str(shipment.order_id) if shipment else None,
     }
+    shipment_id = shipment.id if shipment else None
     if shipment is not None:
         await _apply(uow, shipment, update_, event_id)
     uow.emit(events.SHIPMENT_TRACKING_UPDATED, data)
-    return Recorded(event_id=event_id, shipment_id=shipment.id if shipment else None)
+    return Recorded(event_id=event_id, shipment_id=shipment_id)
 
 
 async def _apply(uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate, event_id: uuid.UUID) -> None:
@@ -128,14 +130,37 @@ async def _apply(uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate, e
             "raw_status": update_.raw_status,
         },
     )
-    if target is ShipmentStatus.DELIVERED and shipment.status is not ShipmentStatus.DELIVERED:
+    # Only a shipment that moved to delivered: a cancelled one stays cancelled (and its cash is flagged).
+    if values.get("status") is ShipmentStatus.DELIVERED and shipment.status is not ShipmentStatus.DELIVERED:
         uow.emit(
             events.SHIPMENT_DELIVERED,
             {"id": str(shipment.id), "order_id": str(shipment.order_id), "status": str(update_.status)},
         )
+    if update_.status is TrackingStatus.CANCELLED and shipment.status in CANCELLABLE:
+        await _cancelled_by_courier(uow, shipment, update_, actor)
     # Cash is reconciled from the courier's own reports: a polled status carries no collected amount.
     if update_.status.collects_cash and not update_.payload.get("polled"):
-        await reconcile(uow, shipment, update_, actor=actor)
+        if shipment.status is ShipmentStatus.CANCELLED:
+            reason = "the courier reported delivering a cancelled shipment"
+            await flag_mismatch(uow, shipment, reason, actor, collected_of(shipment, update_))
+        else:
+            await reconcile(uow, shipment, update_, actor=actor)
+
+
+async def _cancelled_by_courier(
+    uow: UnitOfWork, shipment: Shipment, update_: TrackingUpdate, actor: str
+) -> None:
+    """The courier cancelled the parcel: the same cancel as staff's (units back, order reopened, event),
+    in a savepoint, so a cancel that cannot apply (a closed order, units in a return) leaves the report
+    recorded and nothing else moved."""
+    reason = update_.message or f"{update_.provider}: {update_.raw_status}"
+    try:
+        async with uow.session.begin_nested():
+            await mark_cancelled(
+                uow, shipment.id, actor=actor, reason=reason[:500], source=CancelSource.COURIER
+            )
+    except DomainError:
+        pass
 
 
 async def refresh_tracking(

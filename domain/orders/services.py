@@ -18,7 +18,7 @@ from domain.inventory.reservations import Allocation, restock
 from domain.orders import events
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import Order, OrderAllocation, OrderStatus, PaymentStatus
-from domain.orders.states import STATUS_EVENTS, payment_sources, sources
+from domain.orders.states import STATUS_EVENTS, payment_sources, reopen_sources, sources
 from domain.orders.timeline import record
 from domain.uow import UnitOfWork
 
@@ -87,6 +87,43 @@ async def transition(
         data={"status": target.value, **(data or {})},
     )
     uow.emit(STATUS_EVENTS[target], _event_data(order, **(data or {})))
+    return order
+
+
+async def reopen(
+    uow: UnitOfWork,
+    order_id: uuid.UUID,
+    target: OrderStatus,
+    *,
+    actor: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> Order:
+    """Move a (partially) fulfilled order back because units it shipped can be shipped again (fulfillment
+    calls this when a shipment is cancelled): fulfilled → partially_fulfilled or confirmed,
+    partially_fulfilled → confirmed (states.REOPENS), else INVALID_TRANSITION. Records `status_changed` and
+    emits `order.updated` (change `fulfillment_reopened`) rather than the target's own event: the order is
+    not newly confirmed, nothing should greet the customer again."""
+    now = uow.clock()
+    result = await uow.session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.status.in_(reopen_sources(target)))
+        .values(status=target, updated_at=now)
+        .returning(Order.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.first() is None:
+        raise await _invalid(uow, order_id, target.value)
+    order = await get_order(uow, order_id)
+    record(
+        uow,
+        order_id,
+        "status_changed",
+        actor=actor,
+        message=message or f"Order {target.value} again",
+        data={"status": target.value, "reopened": True, **(data or {})},
+    )
+    uow.emit(events.ORDER_UPDATED, _event_data(order, change="fulfillment_reopened", **(data or {})))
     return order
 
 
