@@ -286,6 +286,7 @@ async def test_cod_order_from_cart_to_courier_cash_return_and_refund(
     assert parcel["codAmount"] == {"amount": 616_000}
     booked = fake_steadfast.orders[parcel["consignmentId"]]
     assert booked["recipient_phone"] == "01712345678" and float(booked["cod_amount"]) == 6160
+    booked_code = f"SF{parcel['consignmentId']}TRK"
     assert (await admin_read(client, store, ORDER, n=placed["number"]))["status"] == "PARTIALLY_FULFILLED"
 
     # Steadfast delivers and reports the cash, with the merchant's bearer token.
@@ -304,6 +305,26 @@ async def test_cod_order_from_cart_to_courier_cash_return_and_refund(
     payments = await admin_read(client, store, PAYMENTS, id=order_id)
     assert [(a["provider"], a["status"], a["captured"]["amount"]) for a in payments["attempts"]] == [
         ("COD", "CAPTURED", 616_000)
+    ]
+
+    # The shopper follows the parcel on the storefront.
+    tracked = (await shop.send("CustomerOrder", {"number": placed["number"]}))["me"]["order"]
+    assert (tracked["status"], tracked["paymentStatus"]) == ("partially_fulfilled", "paid")
+    assert [(x["quantity"], x["quantityFulfilled"]) for x in tracked["lines"]] == [(3, 2), (2, 2)]
+    (tracked_parcel,) = tracked["shipments"]
+    assert (tracked_parcel["status"], tracked_parcel["courierStatus"]) == ("DELIVERED", "DELIVERED")
+    assert tracked_parcel["trackingCode"] == booked_code
+    assert [(t["status"], t["message"]) for t in tracked_parcel["tracking"]] == [
+        ("DELIVERED", "Delivered to Rahima")
+    ]
+    assert [t["kind"] for t in tracked["timeline"]] == [
+        "placed",
+        "shipment_created",
+        "status_changed",
+        "shipment_booked",
+        "courier_status",
+        "payment_status_changed",
+        "cod_collected",
     ]
 
     # The last panjabi goes out too (nothing left to collect).
