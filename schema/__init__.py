@@ -29,7 +29,7 @@ from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
-from schema.returns import ReturnMutation, ReturnQuery
+from schema.returns import CustomerReturnMutation, ReturnMutation, ReturnQuery
 from schema.shipping import ShippingMutation, ShippingQuery
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
@@ -81,6 +81,7 @@ class Mutation(
     ShippingMutation,
     FulfillmentMutation,
     ReturnMutation,
+    CustomerReturnMutation,
     OrderMutation,
     PaymentMutation,
     InventoryMutation,
