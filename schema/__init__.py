@@ -20,7 +20,7 @@ from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.execution import FastExecutionContext
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
-from schema.inventory import InventoryMutation
+from schema.inventory import InventoryMutation, InventoryQuery
 from schema.order_tracking import OrderTrackingQuery
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.orders.checkout import CheckoutMutation
@@ -56,6 +56,7 @@ class Query(
     OrderQuery,
     OrderTrackingQuery,
     PaymentQuery,
+    InventoryQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
