@@ -20,7 +20,7 @@ from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventMutation, Subscription
 from schema.execution import FastExecutionContext
 from schema.fulfillment import FulfillmentMutation, FulfillmentQuery
-from schema.inventory import InventoryMutation
+from schema.inventory import InventoryMutation, InventoryQuery
 from schema.order_tracking import OrderTrackingQuery
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.orders.checkout import CheckoutMutation
@@ -29,7 +29,7 @@ from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
 from schema.relay_utils import UnknownTypeIsNull
-from schema.returns import ReturnMutation, ReturnQuery
+from schema.returns import CustomerReturnMutation, ReturnMutation, ReturnQuery
 from schema.shipping import ShippingMutation, ShippingQuery
 from schema.shop import ShopMutation, ShopQuery
 from schema.viewer import ViewerQuery
@@ -56,6 +56,7 @@ class Query(
     OrderQuery,
     OrderTrackingQuery,
     PaymentQuery,
+    InventoryQuery,
 ):
     node: relay.Node | None = relay.node(
         description="Any object by its global id; null if not in this store.",
@@ -81,6 +82,7 @@ class Mutation(
     ShippingMutation,
     FulfillmentMutation,
     ReturnMutation,
+    CustomerReturnMutation,
     OrderMutation,
     PaymentMutation,
     InventoryMutation,

@@ -1,6 +1,7 @@
 """Returns over admin GraphQL: request, approve / reject, receive (restock), refund; an order's returns.
+And the storefront's one step: a signed-in customer asks to return units of their own order.
 
-Reads need `orders:read`; changes `orders:write`, and refunding `refunds:write` as well."""
+Admin reads need `orders:read`; changes `orders:write`, and refunding `refunds:write` as well."""
 
 from __future__ import annotations
 
@@ -101,6 +102,90 @@ def _payload(out: Outcome[Any]) -> ReturnPayload:
         return_request=ReturnRequestType.from_view(out.result) if out.result else None,
         errors=convert(out.errors, FulfillmentErrorCode, FulfillmentError),
     )
+
+
+@strawberry.type(description="A return as its customer sees it: no restock choices, no internal ids.")
+class CustomerReturn:
+    reference: str = strawberry.field(description="R<order number>-<n>: quote it to the shop.")
+    status: ReturnStatus = strawberry.field(description="Where the return is.")
+    note: str = strawberry.field(description="What the customer wrote.")
+    refund_amount: Money = strawberry.field(description="What the customer gets back once refunded.")
+    created_at: datetime = strawberry.field(description="When it was requested.")
+    lines: list[CustomerReturnLine] = strawberry.field(description="What comes back.")
+
+    @classmethod
+    def from_view(cls, view: r.ReturnView) -> CustomerReturn:
+        m = view.request
+        return cls(
+            reference=m.reference,
+            status=m.status,
+            note=m.note,
+            refund_amount=Money(amount=m.refund_amount, currency=m.currency),
+            created_at=m.created_at,
+            lines=[
+                CustomerReturnLine(
+                    order_line_id=strawberry.ID(str(x.order_line_id)),
+                    quantity=x.quantity,
+                    reason=x.reason,
+                    amount=Money(amount=x.amount, currency=m.currency),
+                )
+                for x in view.lines
+            ],
+        )
+
+
+@strawberry.type(description="Units of one order line the customer sends back.")
+class CustomerReturnLine:
+    order_line_id: strawberry.ID = strawberry.field(description="The order line (TrackedOrderLine.id).")
+    quantity: int = strawberry.field(description="Units.")
+    reason: ReturnReason = strawberry.field(description="Why.")
+    amount: Money = strawberry.field(description="Their share of what the customer paid.")
+
+
+@strawberry.input(description="Units of one order line to send back.")
+class CustomerReturnLineInput:
+    order_line_id: strawberry.ID = strawberry.field(description="The order line (TrackedOrderLine.id).")
+    quantity: int = strawberry.field(description="Units; at most those delivered and not yet returned.")
+    reason: ReturnReason = strawberry.field(description="Why.")
+
+
+@strawberry.input(description="A return of units of one of the signed-in customer's orders.")
+class CustomerReturnRequestInput:
+    order_number: int = strawberry.field(description="The order's number, as on `me.order`.")
+    lines: list[CustomerReturnLineInput] = strawberry.field(description="What comes back.")
+    note: str | None = strawberry.field(default=None, description="Anything the shop should know.")
+
+
+@strawberry.type(description="The result of customerReturnRequest.")
+class CustomerReturnPayload:
+    return_request: CustomerReturn | None = strawberry.field(description="The return, once requested.")
+    errors: list[FulfillmentError] = strawberry.field(description="Why nothing changed, if so.")
+
+
+@strawberry.type
+class CustomerReturnMutation:
+    @strawberry.mutation(
+        description=(
+            "Ask to return shipped units of one of your orders (X-Customer-Token). The shop approves or "
+            "rejects it, and refunds once the parcel is back."
+        )
+    )
+    async def customer_return_request(
+        self, info: Info, input: CustomerReturnRequestInput
+    ) -> CustomerReturnPayload:
+        values = {
+            "order_number": input.order_number,
+            "lines": [
+                {"order_line_id": str(x.order_line_id), "quantity": x.quantity, "reason": x.reason}
+                for x in input.lines
+            ],
+            "note": input.note,
+        }
+        out = await r.customer_return_request(info.context, values=values)
+        return CustomerReturnPayload(
+            return_request=CustomerReturn.from_view(out.result) if out.result else None,
+            errors=convert(out.errors, FulfillmentErrorCode, FulfillmentError),
+        )
 
 
 @strawberry.type

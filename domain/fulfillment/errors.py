@@ -20,3 +20,5 @@ class FulfillmentErrorCode(enum.StrEnum):
     QUANTITY_EXCEEDED = "QUANTITY_EXCEEDED"
     # The order has no captured payment to refund from.
     NOT_REFUNDABLE = "NOT_REFUNDABLE"
+    # A storefront return request without a customer session (X-Customer-Token).
+    SIGN_IN_REQUIRED = "SIGN_IN_REQUIRED"

@@ -326,6 +326,7 @@ async def refund_return(
                 amount=ret.refund_amount,
                 key=f"return:{ret.id}",
                 reason=f"Return {ret.reference}",
+                actor=actor,
             ),
             providers=providers,
         )

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import DomainError, DomainErrors
+from domain.inventory import events
 from domain.inventory.errors import InventoryErrorCode
 from domain.inventory.ledger import Move, Reference, apply_moves, ensure_levels
 from domain.inventory.models import AdjustmentReason, Reservation
@@ -220,17 +221,23 @@ async def restock(
     actor: str,
 ) -> None:
     """Put allocated units back where they came from (a cancelled order: `reservation_released`; a
-    return received: `returned`)."""
+    return received: `returned`). Emits `inventory.adjusted` per variant and location, as `adjust` does."""
     if not allocations:
         return
     await lock_variants(uow.session, uow.store_id, {a.variant_id for a in allocations})
     merged: dict[tuple[uuid.UUID, str], int] = {}
     for a in allocations:
         merged[(a.variant_id, a.location)] = merged.get((a.variant_id, a.location), 0) + a.quantity
-    await apply_moves(
-        uow,
-        [Move(v, loc, d) for (v, loc), d in sorted(merged.items())],
-        reason=reason,
-        actor=actor,
-        reference=reference,
-    )
+    moves = [Move(v, loc, d) for (v, loc), d in sorted(merged.items())]
+    after = await apply_moves(uow, moves, reason=reason, actor=actor, reference=reference)
+    for m in moves:
+        uow.emit(
+            events.STOCK_ADJUSTED,
+            {
+                "variant_id": str(m.variant_id),
+                "location": m.location,
+                "delta": m.delta,
+                "reason": reason.value,
+                "on_hand": after[(m.variant_id, m.location)],
+            },
+        )

@@ -16,6 +16,7 @@ from domain.errors import DomainError
 from domain.money import Money
 from domain.orders.access import MAX_TOKEN, OrderProof
 from domain.orders.models import Order
+from domain.orders.timeline import record
 from domain.payments import events, order_link, state
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import PaymentAccount, PaymentAttempt, PaymentStatus, Provider
@@ -50,6 +51,8 @@ class StartInput:
     proof: OrderProof | None = None
     # Whether http://localhost and http://127.0.0.1 storefront origins count (development and test).
     local_origins: bool = False
+    # Who started it, for the order's timeline ("customer:<id>", "guest", "token:<prefix>").
+    actor: str = "system"
 
 
 def attempt_summary(attempt: PaymentAttempt) -> dict[str, Any]:
@@ -192,6 +195,14 @@ async def start_payment(uow: UnitOfWork, data: StartInput, *, providers: Provide
     uow.session.add(attempt)
     await uow.session.flush()
     uow.emit(events.PAYMENT_STARTED, attempt_summary(attempt))
+    record(
+        uow,
+        order.id,
+        "payment_started",
+        actor=data.actor,
+        message=data.provider.value,
+        data={"attempt_id": str(attempt.id), "provider": data.provider.value, "amount": attempt.amount},
+    )
     await uow.commit()
     request = StartRequest(
         attempt_id=attempt.id,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from domain.errors import DomainError
 from domain.fulfillment.errors import FulfillmentErrorCode
 from domain.fulfillment.models import ReturnLine, ReturnReason, ReturnRequest
+from domain.fulfillment.order_tracking import customer_order
 from domain.fulfillment.returns import (
     ReturnLineInput,
     decide_return,
@@ -61,6 +62,33 @@ async def return_request_create(ctx: Context, *, values: dict[str, Any]) -> Retu
     async with ctx.uow() as uow:
         ret = await request_return(
             uow, order_id, lines, note=values.get("note") or "", actor=ctx.principal.actor
+        )
+        await uow.commit()
+    return await _view(ctx, ret)
+
+
+@translate
+async def customer_return_request(ctx: Context, *, values: dict[str, Any]) -> ReturnView:
+    """The signed-in customer asks to return shipped units of their own order, named by its number.
+
+    The order is looked up with the customer id of the session, never one from input, so another
+    customer's order is NOT_FOUND exactly like a number that does not exist. Units are marked for restock;
+    whether they really go back on-hand is the merchant's call when the parcel is received."""
+    customer = await ctx.customer_id()
+    if customer is None:
+        raise DomainError(
+            FulfillmentErrorCode.SIGN_IN_REQUIRED, "sign in first (X-Customer-Token)", field=None
+        )
+    lines = [
+        ReturnLineInput(_line_id(x["order_line_id"], i), int(x["quantity"]), ReturnReason(x["reason"]), True)
+        for i, x in enumerate(values["lines"])
+    ]
+    async with ctx.uow() as uow:
+        order = await customer_order(uow, customer, int(values["order_number"]))
+        if order is None:
+            raise DomainError(FulfillmentErrorCode.NOT_FOUND, "no such order of yours", field="orderNumber")
+        ret = await request_return(
+            uow, order.id, lines, note=values.get("note") or "", actor=f"customer:{customer}"
         )
         await uow.commit()
     return await _view(ctx, ret)

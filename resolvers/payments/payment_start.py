@@ -34,6 +34,11 @@ async def payment_start(
     order's access token (from checkoutComplete); otherwise the answer is NOT_FOUND, as for an unknown id."""
     ctx.cacheable = False
     order = require_id(order_id, "Order", field="orderId")
+    customer = await ctx.customer_id()
+    if customer is not None:
+        actor = f"customer:{customer}"
+    else:
+        actor = "guest" if ctx.principal.kind is TokenKind.STOREFRONT else ctx.principal.actor
     data = StartInput(
         order_id=order,
         provider=provider,
@@ -42,6 +47,7 @@ async def payment_start(
         return_url=return_url,
         proof=await _proof(ctx, order_access_token),
         local_origins=ctx.local_origins,
+        actor=actor,
     )
     async with ctx.uow() as uow:
         return await start_payment(uow, data, providers=providers_of(ctx))

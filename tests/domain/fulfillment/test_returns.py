@@ -85,6 +85,21 @@ async def test_the_whole_way_restocks_and_refunds(make_store: MakeStore, owner_e
         "SELECT reason, delta, reference_type FROM inventory_adjustments WHERE reason = 'returned'",
     )
     assert [(r["delta"], r["reference_type"]) for r in ledger] == [(2, "return")]
+    # The restock is an adjustment like any other for inventory subscribers (reason `returned`).
+    restocked = [
+        e["data"]
+        for e in await outbox(owner_engine, store.id)
+        if e["type"] == "inventory.adjusted" and e["data"]["reason"] == "returned"
+    ]
+    assert restocked == [
+        {
+            "variant_id": str(placed.items[0].variant_id),
+            "location": "default",
+            "delta": 2,
+            "reason": "returned",
+            "on_hand": stock_before + 2,
+        }
+    ]
 
     async with httpx.AsyncClient(trust_env=False) as client, store.uow() as uow:
         refunded = await refund_return(uow, ret.id, providers=Providers(client=client), actor="staff:test")
@@ -112,6 +127,14 @@ async def test_the_whole_way_restocks_and_refunds(make_store: MakeStore, owner_e
     ]
     (order,) = await fetch(owner_engine, "SELECT payment_status FROM orders WHERE id = :o", o=placed.order.id)
     assert order["payment_status"] == "partially_refunded"
+    # The refund is the refunding staff member's on the timeline, not the system's.
+    (refund_entry,) = await fetch(
+        owner_engine,
+        "SELECT actor FROM order_events"
+        " WHERE order_id = :o AND data ? 'refund_id' AND kind <> 'return_refunded'",
+        o=placed.order.id,
+    )
+    assert refund_entry["actor"] == "staff:test"
 
 
 async def test_no_more_than_shipped_can_be_returned(make_store: MakeStore, owner_engine: AsyncEngine) -> None:

@@ -71,7 +71,13 @@ async def test_a_bkash_capture_pays_and_confirms_the_order(
         "payment.captured",
         "order.paid",
     ]
-    assert await _timeline(owner_engine, order_id) == ["placed", "payment_status_changed"]
+    # Starting the payment is on the timeline too, as the cash on delivery one opened at checkout is.
+    assert await _timeline(owner_engine, order_id) == ["placed", "payment_started", "payment_status_changed"]
+    (started,) = await fetch(
+        owner_engine, "SELECT actor, message, data FROM order_events WHERE kind = 'payment_started'"
+    )
+    assert (started["actor"], started["message"]) == ("system", "bkash")
+    assert started["data"] == {"attempt_id": str(attempt.id), "provider": "bkash", "amount": 80_000}
     rows = await fetch(
         owner_engine, "SELECT actor, data FROM order_events WHERE kind = 'payment_status_changed'"
     )
