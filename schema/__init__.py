@@ -24,7 +24,7 @@ from schema.inventory import InventoryMutation, InventoryQuery
 from schema.order_tracking import OrderTrackingQuery
 from schema.orders.admin import OrderMutation, OrderQuery
 from schema.orders.checkout import CheckoutMutation
-from schema.payments import PaymentMutation, PaymentQuery
+from schema.payments import PaymentAccountQuery, PaymentMutation, PaymentQuery
 from schema.pricing.mutations import CustomerMutation, PricingMutation
 from schema.pricing.queries import PricingQuery
 from schema.promotions.admin import PromotionMutation, PromotionQuery
@@ -56,6 +56,7 @@ class Query(
     OrderQuery,
     OrderTrackingQuery,
     PaymentQuery,
+    PaymentAccountQuery,
     InventoryQuery,
 ):
     node: relay.Node | None = relay.node(

@@ -14,6 +14,7 @@ from domain.payments.errors import PaymentErrorCode
 from resolvers.context import Context
 from resolvers.errors import Outcome
 from resolvers.ids import encode_global_id
+from resolvers.payments.accounts import payment_account_set, payment_accounts
 from resolvers.payments.payment_capture import payment_capture
 from resolvers.payments.payment_start import payment_start
 from resolvers.payments.payment_void import payment_void
@@ -27,6 +28,7 @@ Info = strawberry.Info[Context, None]
 READ = "orders:read"
 CAPTURE = "orders:write"
 REFUND = "payments:refund"
+SETTINGS = "settings:manage"
 
 strawberry.enum(
     models.Provider,
@@ -137,6 +139,42 @@ class RefundPayload:
     errors: list[PaymentError] = strawberry.field(description="Why nothing was refunded, if so.")
 
 
+@strawberry.type(description="A store's account with a payment provider; its secrets are never shown.")
+class PaymentAccountType:
+    provider: models.Provider = strawberry.field(description="Which provider.")
+    enabled: bool = strawberry.field(description="Whether checkout may use it.")
+    base_url: str | None = strawberry.field(description="The provider API the adapter calls.")
+    config_keys: list[str] = strawberry.field(description="The settings given (names only).")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+
+    @classmethod
+    def from_model(cls, m: models.PaymentAccount) -> PaymentAccountType:
+        return cls(
+            provider=m.provider,
+            enabled=m.enabled,
+            base_url=m.config.get("base_url"),
+            config_keys=sorted(m.config),
+            updated_at=m.updated_at,
+        )
+
+
+@strawberry.input(description="One setting of a payment account, by the adapter's name for it.")
+class PaymentAccountSettingInput:
+    key: str = strawberry.field(
+        description="bKash: base_url, app_key, app_secret, username, password, optionally intent (sale or "
+        "authorization). Nagad: base_url, merchant_id, merchant_number, merchant_private_key, "
+        "nagad_public_key (PEM), optionally client_ip. SSLCommerz: base_url, store_id, store_passwd. "
+        "Card: base_url, merchant_id, secret."
+    )
+    value: str = strawberry.field(description="Its value.")
+
+
+@strawberry.type(description="The result of paymentAccountSet.")
+class PaymentAccountPayload:
+    account: PaymentAccountType | None = strawberry.field(description="The account after the change.")
+    errors: list[PaymentError] = strawberry.field(description="Why nothing changed, if so.")
+
+
 def _errors(out: Outcome[Any]) -> list[PaymentError]:
     return convert(out.errors, PaymentErrorCode, PaymentError)
 
@@ -153,7 +191,36 @@ class PaymentQuery:
 
 
 @strawberry.type
+class PaymentAccountQuery:
+    @strawberry.field(description="The store's payment provider accounts.", extensions=requires(SETTINGS))
+    async def payment_accounts(self, info: Info) -> list[PaymentAccountType]:
+        return [PaymentAccountType.from_model(a) for a in await payment_accounts(info.context)]
+
+
+@strawberry.type
 class PaymentMutation:
+    @strawberry.mutation(
+        description="Create or replace the store's account with a payment provider (one per provider). "
+        "Every key the provider's adapter needs is checked first; COD needs no account.",
+        extensions=requires(SETTINGS),
+    )
+    async def payment_account_set(
+        self,
+        info: Info,
+        provider: PaymentProvider,
+        settings: list[PaymentAccountSettingInput],
+        enabled: bool = True,
+    ) -> PaymentAccountPayload:
+        out = await payment_account_set(
+            info.context,
+            provider=provider,
+            config={x.key: x.value for x in settings},
+            enabled=enabled,
+        )
+        return PaymentAccountPayload(
+            account=PaymentAccountType.from_model(out.result) if out.result else None, errors=_errors(out)
+        )
+
     @strawberry.mutation(
         description="Start paying an order's total: the attempt and, for bKash, Nagad, SSLCommerz and card, "
         "the provider's page to redirect the shopper to (the provider calls us back there). From a "

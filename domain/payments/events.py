@@ -9,3 +9,5 @@ PAYMENT_CANCELLED = "payment.cancelled"
 PAYMENT_REFUNDED = "payment.refunded"
 REFUND_CREATED = "refund.created"
 REFUND_FAILED = "refund.failed"
+# A store's provider account set or changed (the event names the provider and the keys, never the values).
+PAYMENT_ACCOUNT_UPDATED = "payment_account.updated"

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.payments.models import Provider
 from resolvers.ids import encode_global_id
 from tests.fixtures import couriers
 from tests.fixtures.catalog import document
@@ -23,7 +22,6 @@ from tests.fixtures.couriers import FakeSteadfast
 from tests.fixtures.database import fetch, outbox
 from tests.fixtures.fake_bkash import FakeBkash
 from tests.fixtures.orders import Sellable, ledger_mismatches, sellable
-from tests.fixtures.payments import configure
 from tests.fixtures.tenancy import GQL_RESPONSE, MakeStore, StoreFixture, gql
 
 fake_steadfast = couriers.fake_steadfast
@@ -74,6 +72,13 @@ mutation R($input: ReturnRequestCreateInput!) {{
 RETURN_APPROVE = f"mutation A($id: ID!) {{ returnApprove(id: $id) {{ {RETURN_FIELDS} }} }}"
 RETURN_RECEIVE = f"mutation V($id: ID!) {{ returnReceive(id: $id) {{ {RETURN_FIELDS} }} }}"
 RETURN_REFUND = f"mutation F($id: ID!) {{ returnRefund(id: $id) {{ {RETURN_FIELDS} }} }}"
+PAYMENT_ACCOUNT_SET = """
+mutation PaymentAccountSet($settings: [PaymentAccountSettingInput!]!) {
+  paymentAccountSet(provider: BKASH, settings: $settings) {
+    account { provider enabled } errors { field code }
+  }
+}
+"""
 ORDER = """
 query O($n: Int!) {
   orderByNumber(number: $n) {
@@ -444,7 +449,9 @@ async def test_bkash_order_from_cart_to_paid(
 ) -> None:
     store = await make_store("bkash")
     panjabi, saree, method_id = await merchant_sets_up(client, store)
-    await configure(store, Provider.BKASH, fake_bkash.account())  # no admin mutation sets a payment account
+    settings = [{"key": k, "value": v} for k, v in fake_bkash.account().items()]
+    account = await admin(client, store, PAYMENT_ACCOUNT_SET, settings=settings)
+    assert account["errors"] == [] and account["account"]["enabled"] is True
     # The storefront's origin: where a payment may send the shopper back.
     origins = await gql(
         client,
