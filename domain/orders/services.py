@@ -200,16 +200,33 @@ async def set_payment_status(
         message=message or f"Payment {target.value}",
         data={"payment_status": target.value, **(data or {})},
     )
+    confirmed = False
     if target is PaymentStatus.PAID:
-        await uow.session.execute(
-            update(Order)
-            .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
-            .values(status=OrderStatus.CONFIRMED)
-            .execution_options(synchronize_session=False)
-        )
+        confirmed = (
+            await uow.session.execute(
+                update(Order)
+                .where(Order.id == order_id, Order.status == OrderStatus.PENDING)
+                .values(status=OrderStatus.CONFIRMED)
+                .returning(Order.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).first() is not None
     order = await get_order(uow, order_id)
     kind = events.ORDER_PAID if target is PaymentStatus.PAID else events.ORDER_PAYMENT_UPDATED
     uow.emit(kind, _event_data(order, total=order.total, currency=order.currency, **(data or {})))
+    if confirmed:
+        # Paying confirms a pending order: the same record and event as any other confirmation, so
+        # partners listening for order.confirmed hear of orders paid online too.
+        status = OrderStatus.CONFIRMED.value
+        record(
+            uow,
+            order_id,
+            "status_changed",
+            actor=actor,
+            message="Order confirmed: paid",
+            data={"status": status},
+        )
+        uow.emit(STATUS_EVENTS[OrderStatus.CONFIRMED], _event_data(order))
     return order
 
 

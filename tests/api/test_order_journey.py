@@ -486,7 +486,8 @@ async def test_bkash_order_from_cart_to_paid(
     assert [(t["kind"], t["actor"]) for t in order["timeline"]] == [
         ("placed", f"customer:{placed['customer']}"),
         ("payment_started", f"customer:{placed['customer']}"),
-        ("payment_status_changed", "payments:bkash"),  # paid (and so confirmed)
+        ("payment_status_changed", "payments:bkash"),
+        ("status_changed", "payments:bkash"),  # paid, and so confirmed
     ]
     assert order["timeline"][2]["message"] == "Paid 6160.00 BDT by bkash"
 
@@ -504,7 +505,7 @@ async def test_bkash_order_from_cart_to_paid(
     order = await admin_read(client, store, ORDER, n=placed["number"])
     assert (order["status"], order["paymentStatus"]) == ("FULFILLED", "PAID")
     staff = f"token:{store.admin[:12]}"
-    assert [(t["kind"], t["actor"]) for t in order["timeline"]][3:] == [
+    assert [(t["kind"], t["actor"]) for t in order["timeline"]][4:] == [
         ("shipment_created", staff),
         ("status_changed", staff),
     ]
@@ -514,6 +515,7 @@ async def test_bkash_order_from_cart_to_paid(
         "payment.started",
         "payment.captured",
         "order.paid",
+        "order.confirmed",
         "order.fulfilled",
         "shipment.created",
     ]

@@ -70,9 +70,15 @@ async def test_a_bkash_capture_pays_and_confirms_the_order(
         "payment.started",
         "payment.captured",
         "order.paid",
+        "order.confirmed",
     ]
     # Starting the payment is on the timeline too, as the cash on delivery one opened at checkout is.
-    assert await _timeline(owner_engine, order_id) == ["placed", "payment_started", "payment_status_changed"]
+    assert await _timeline(owner_engine, order_id) == [
+        "placed",
+        "payment_started",
+        "payment_status_changed",
+        "status_changed",
+    ]
     (started,) = await fetch(
         owner_engine, "SELECT actor, message, data FROM order_events WHERE kind = 'payment_started'"
     )
@@ -127,6 +133,7 @@ async def test_cod_collection_pays_the_order_even_without_an_opened_attempt(
         "payment.started",
         "payment.captured",
         "order.paid",
+        "order.confirmed",
     ]
 
 
