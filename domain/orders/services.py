@@ -7,6 +7,7 @@ event are written in the same transaction."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select, update
@@ -67,26 +68,42 @@ async def transition(
     calls this with PARTIALLY_FULFILLED / FULFILLED; use cancel_order to cancel (it restocks)."""
     if target is OrderStatus.CANCELLED:
         return await cancel_order(uow, order_id, actor=actor, reason=message)
-    now = uow.clock()
+    order = await _move(
+        uow,
+        order_id,
+        target,
+        sources(target),
+        actor=actor,
+        message=message or f"Order {target.value}",
+        data={"status": target.value, **(data or {})},
+    )
+    uow.emit(STATUS_EVENTS[target], _event_data(order, **(data or {})))
+    return order
+
+
+async def _move(
+    uow: UnitOfWork,
+    order_id: uuid.UUID,
+    target: OrderStatus,
+    allowed_from: Collection[OrderStatus],
+    *,
+    actor: str,
+    message: str,
+    data: dict[str, Any],
+) -> Order:
+    """The one conditional status UPDATE (INVALID_TRANSITION when the order is not in `allowed_from`) and
+    its `status_changed` timeline entry; the caller emits the event that fits."""
     result = await uow.session.execute(
         update(Order)
-        .where(Order.id == order_id, Order.status.in_(sources(target)))
-        .values(status=target, updated_at=now)
+        .where(Order.id == order_id, Order.status.in_(allowed_from))
+        .values(status=target, updated_at=uow.clock())
         .returning(Order.id)
         .execution_options(synchronize_session=False)
     )
     if result.first() is None:
         raise await _invalid(uow, order_id, target.value)
     order = await get_order(uow, order_id)
-    record(
-        uow,
-        order_id,
-        "status_changed",
-        actor=actor,
-        message=message or f"Order {target.value}",
-        data={"status": target.value, **(data or {})},
-    )
-    uow.emit(STATUS_EVENTS[target], _event_data(order, **(data or {})))
+    record(uow, order_id, "status_changed", actor=actor, message=message, data=data)
     return order
 
 
@@ -104,21 +121,11 @@ async def reopen(
     partially_fulfilled → confirmed (states.REOPENS), else INVALID_TRANSITION. Records `status_changed` and
     emits `order.updated` (change `fulfillment_reopened`) rather than the target's own event: the order is
     not newly confirmed, nothing should greet the customer again."""
-    now = uow.clock()
-    result = await uow.session.execute(
-        update(Order)
-        .where(Order.id == order_id, Order.status.in_(reopen_sources(target)))
-        .values(status=target, updated_at=now)
-        .returning(Order.id)
-        .execution_options(synchronize_session=False)
-    )
-    if result.first() is None:
-        raise await _invalid(uow, order_id, target.value)
-    order = await get_order(uow, order_id)
-    record(
+    order = await _move(
         uow,
         order_id,
-        "status_changed",
+        target,
+        reopen_sources(target),
         actor=actor,
         message=message or f"Order {target.value} again",
         data={"status": target.value, "reopened": True, **(data or {})},
